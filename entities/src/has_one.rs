@@ -1,0 +1,574 @@
+//! The generic has-one core: Sequelize's `hasOne` for any pair of SeaORM
+//! entities.
+//!
+//! An association is declared once, as a `const` [`HasOne`] next to its
+//! source entity (see `user.rs`). That declaration gives:
+//! - the batched `getAssociation` as [`load`], for many source keys at once,
+//!   one `SELECT` per (association, scope set, schema) group;
+//! - `setAssociation` as [`HasOne::set`], moving the foreign key on the target;
+//! - `createAssociation` as [`HasOne::create`].
+//!
+//! Targets declare their model scopes (Sequelize's `defaultScope` and named
+//! `scopes`) through [`Scoped`]; a read applies a [`ScopeSet`].
+//!
+//! Where Sequelize is lax this core is strict: `set` and `create` run in one
+//! transaction that locks the source row first, and an unknown source or
+//! target id is an error instead of a silent no-op.
+
+use std::collections::HashMap;
+use std::fmt::Debug;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use sea_orm::sea_query::{Alias, Expr, TableRef};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, IdenStatic, Iterable, ModelTrait, PrimaryKeyToColumn, PrimaryKeyTrait,
+    QueryFilter, QueryOrder, QuerySelect, QueryTrait, SqliteTransactionMode, TransactionOptions,
+    TransactionTrait, Value,
+};
+
+use crate::error::Error;
+use crate::tenancy::SchemaName;
+
+/// A scope condition's value. `const`-constructible so that associations and
+/// scopes can be declared as constants.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ScopeValue {
+    Str(&'static str),
+    Bool(bool),
+    Int(i64),
+}
+
+impl From<ScopeValue> for Value {
+    fn from(v: ScopeValue) -> Self {
+        match v {
+            ScopeValue::Str(s) => s.into(),
+            ScopeValue::Bool(b) => b.into(),
+            ScopeValue::Int(i) => i.into(),
+        }
+    }
+}
+
+/// Column-keyed equality conditions: the `where` object of a Sequelize scope.
+pub type Conditions<T> = Vec<(<T as EntityTrait>::Column, ScopeValue)>;
+
+/// A target entity with model scopes.
+pub trait Scoped: EntityTrait {
+    /// The named scopes, including the default one.
+    type Scope: Copy + Eq + Hash + Debug + Send + Sync + 'static;
+    /// The scope that applies when a read names none (`defaultScope`).
+    const DEFAULT: Self::Scope;
+    /// The conditions of one scope.
+    fn conditions(scope: Self::Scope) -> Conditions<Self>;
+}
+
+/// The model scopes a read applies, in order (Sequelize's `options.scope`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ScopeSet<S>(Vec<S>);
+
+impl<S: Copy> ScopeSet<S> {
+    /// `scope` omitted: the default scope. `Some([])`: no scope at all
+    /// (Sequelize `scope: false`). `Some([A, B])`: A then B, merged.
+    pub fn from_request<T: Scoped<Scope = S>>(scopes: Option<Vec<S>>) -> Self {
+        ScopeSet(scopes.unwrap_or_else(|| vec![T::DEFAULT]))
+    }
+
+    /// No model scope (what `set` and `create` use to find the linked target).
+    pub fn unscoped() -> Self {
+        ScopeSet(Vec::new())
+    }
+
+    pub fn scopes(&self) -> &[S] {
+        &self.0
+    }
+}
+
+/// Merges scopes as Sequelize 6's `Model.scope([...])` does for equality
+/// conditions: conditions on different columns are ANDed, and a later
+/// scope's condition on a column replaces an earlier one on the same column.
+pub fn merge_scopes<T: Scoped>(scopes: &ScopeSet<T::Scope>) -> Conditions<T> {
+    let mut merged: Conditions<T> = Vec::new();
+    for scope in scopes.scopes() {
+        for (col, value) in T::conditions(*scope) {
+            match merged.iter_mut().find(|(c, _)| c.as_str() == col.as_str()) {
+                Some(slot) => slot.1 = value,
+                None => merged.push((col, value)),
+            }
+        }
+    }
+    merged
+}
+
+/// One has-one association: `Source.hasOne(Target, { as, foreignKey,
+/// sourceKey, scope })`.
+#[derive(Debug)]
+pub struct HasOne<S: EntityTrait, T: EntityTrait> {
+    /// The association's name (`as`), unique among `S`'s associations to `T`.
+    pub name: &'static str,
+    /// The source column whose value the foreign key holds (`sourceKey`).
+    pub source_key: S::Column,
+    /// The foreign key column on the target (`foreignKey`).
+    pub foreign_key: T::Column,
+    /// The association scope: always applied on read, assigned on set/create.
+    pub scope: &'static [(T::Column, ScopeValue)],
+}
+
+/// The outcome of `set` or `create`.
+#[derive(Clone, Debug)]
+pub struct Linked<S: EntityTrait, T: EntityTrait> {
+    pub source: S::Model,
+    /// The target now linked (`None` after `set(null)`).
+    pub target: Option<T::Model>,
+    /// The target that was unlinked, if any.
+    pub previous: Option<T::Model>,
+}
+
+type Id<E> = <<E as EntityTrait>::PrimaryKey as PrimaryKeyTrait>::ValueType;
+
+impl<S: EntityTrait, T: Scoped> HasOne<S, T> {
+    /// The source key value of a source row.
+    pub fn key_of(&self, source: &S::Model) -> Value {
+        source.get(self.source_key)
+    }
+
+    /// `getAssociation` for a single source, unbatched. Prefer [`load`].
+    pub async fn get<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        source: &S::Model,
+        scopes: &ScopeSet<T::Scope>,
+        schema: Option<&SchemaName>,
+    ) -> Result<Option<T::Model>, DbErr> {
+        let values = vec![self.key_of(source)];
+        let rows = select(db, &self.lookup(), values, scopes, schema).await?;
+        Ok(rows.into_iter().next())
+    }
+
+    /// `setAssociation(target)`: unlinks the current target (FK := NULL) and
+    /// links `target` (FK := source key, association scope assigned), in one
+    /// transaction. `None` only unlinks; the already-linked target is a no-op.
+    pub async fn set(
+        &self,
+        db: &DatabaseConnection,
+        source_id: Id<S>,
+        target_id: Option<Id<T>>,
+        schema: Option<&SchemaName>,
+    ) -> Result<Linked<S, T>, Error>
+    where
+        Id<S>: Clone + Debug,
+        Id<T>: Clone + Debug,
+    {
+        let txn = begin_write(db).await?;
+        let source = lock_source::<S, _>(&txn, source_id).await?;
+        let key = self.key_of(&source);
+        let target = match target_id {
+            Some(id) => Some(find_by_id::<T, _>(&txn, id, schema).await?),
+            None => None,
+        };
+        let current = self.current(&txn, &key, schema).await?;
+        let already = match (&current, &target) {
+            (Some(c), Some(t)) => pk_value::<T>(c) == pk_value::<T>(t),
+            _ => false,
+        };
+        if already {
+            txn.commit().await?;
+            return Ok(Linked {
+                source,
+                target,
+                previous: None,
+            });
+        }
+        if let Some(current) = &current {
+            self.unlink(&txn, current, &key, schema).await?;
+        }
+        let target = match target {
+            Some(t) => {
+                self.link(&txn, &t, &key, schema).await?;
+                Some(reload::<T, _>(&txn, &t, schema).await?)
+            }
+            None => None,
+        };
+        let previous = match current {
+            Some(c) => Some(reload::<T, _>(&txn, &c, schema).await?),
+            None => None,
+        };
+        txn.commit().await?;
+        Ok(Linked {
+            source,
+            target,
+            previous,
+        })
+    }
+
+    /// `createAssociation(values)`: inserts a target with the foreign key and
+    /// the association scope set, after unlinking the current one, in one
+    /// transaction.
+    pub async fn create<A>(
+        &self,
+        db: &DatabaseConnection,
+        source_id: Id<S>,
+        mut values: A,
+        schema: Option<&SchemaName>,
+    ) -> Result<Linked<S, T>, Error>
+    where
+        A: ActiveModelTrait<Entity = T> + Send,
+        Id<S>: Clone + Debug,
+        Id<T>: Clone + Debug,
+    {
+        let txn = begin_write(db).await?;
+        let source = lock_source::<S, _>(&txn, source_id).await?;
+        let key = self.key_of(&source);
+        let current = self.current(&txn, &key, schema).await?;
+        if let Some(current) = &current {
+            self.unlink(&txn, current, &key, schema).await?;
+        }
+        values.set(self.foreign_key, key);
+        for (col, value) in self.scope {
+            values.set(*col, (*value).into());
+        }
+        let mut insert = T::insert(values);
+        QueryTrait::query(&mut insert).into_table(table::<T>(schema));
+        let id = insert.exec(&txn).await?.last_insert_id;
+        let target = find_by_id::<T, _>(&txn, id, schema).await?;
+        let previous = match current {
+            Some(c) => Some(reload::<T, _>(&txn, &c, schema).await?),
+            None => None,
+        };
+        txn.commit().await?;
+        Ok(Linked {
+            source,
+            target: Some(target),
+            previous,
+        })
+    }
+
+    /// The target linked to `key`, whatever its model scopes, locked.
+    async fn current<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        key: &Value,
+        schema: Option<&SchemaName>,
+    ) -> Result<Option<T::Model>, DbErr> {
+        let mut query = T::find()
+            .filter(condition(
+                &self.lookup(),
+                vec![key.clone()],
+                &ScopeSet::unscoped(),
+            ))
+            .lock_exclusive();
+        QueryTrait::query(&mut query)
+            .from_clear()
+            .from(table::<T>(schema));
+        query.one(db).await
+    }
+
+    async fn unlink<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        target: &T::Model,
+        key: &Value,
+        schema: Option<&SchemaName>,
+    ) -> Result<(), DbErr> {
+        self.update(db, target, vec![(self.foreign_key, key.as_null())], schema)
+            .await
+    }
+
+    async fn link<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        target: &T::Model,
+        key: &Value,
+        schema: Option<&SchemaName>,
+    ) -> Result<(), DbErr> {
+        let mut values = vec![(self.foreign_key, key.clone())];
+        values.extend(self.scope.iter().map(|(c, v)| (*c, Value::from(*v))));
+        self.update(db, target, values, schema).await
+    }
+
+    async fn update<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        target: &T::Model,
+        values: Vec<(T::Column, Value)>,
+        schema: Option<&SchemaName>,
+    ) -> Result<(), DbErr> {
+        let mut update = T::update_many().filter(pk_column::<T>().eq(pk_value::<T>(target)));
+        for (col, value) in values {
+            update = update.col_expr(col, Expr::value(value));
+        }
+        QueryTrait::query(&mut update).table(table::<T>(schema));
+        update.exec(db).await.map(|_| ())
+    }
+}
+
+/// How targets are found for a batch of values: the rows of `T` whose
+/// `column` is one of the values, within the association `scope`. A has-one
+/// looks up by its foreign key; a belongsTo inverse or a `node(id:)` by the
+/// primary key ([`Lookup::primary_key`]).
+#[derive(Debug)]
+pub struct Lookup<T: EntityTrait> {
+    /// Names the lookup; unique among the lookups of `T`.
+    pub name: &'static str,
+    pub column: T::Column,
+    pub scope: &'static [(T::Column, ScopeValue)],
+}
+
+impl<T: EntityTrait> Clone for Lookup<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: EntityTrait> Copy for Lookup<T> {}
+
+impl<T: EntityTrait> Lookup<T> {
+    /// Rows of `T` by primary key.
+    pub fn primary_key() -> Self {
+        Lookup {
+            name: "<primary key>",
+            column: pk_column::<T>(),
+            scope: &[],
+        }
+    }
+}
+
+impl<S: EntityTrait, T: Scoped> HasOne<S, T> {
+    /// The target lookup of this association.
+    pub fn lookup(&self) -> Lookup<T> {
+        Lookup {
+            name: self.name,
+            column: self.foreign_key,
+            scope: self.scope,
+        }
+    }
+
+    /// The dataloader key for the target of `source`.
+    pub fn key(
+        &self,
+        source: &S::Model,
+        scopes: ScopeSet<T::Scope>,
+        schema: Option<SchemaName>,
+    ) -> Key<T> {
+        Key {
+            lookup: self.lookup(),
+            value: self.key_of(source),
+            scopes,
+            schema,
+        }
+    }
+}
+
+/// A request for the target of one value: the dataloader key.
+#[derive(Debug)]
+pub struct Key<T: Scoped> {
+    pub lookup: Lookup<T>,
+    pub value: Value,
+    pub scopes: ScopeSet<T::Scope>,
+    pub schema: Option<SchemaName>,
+}
+
+impl<T: Scoped> Key<T> {
+    /// The row of `T` with primary key `id`, whatever its model scopes.
+    pub fn by_id(id: Value, schema: Option<SchemaName>) -> Self {
+        Key {
+            lookup: Lookup::primary_key(),
+            value: id,
+            scopes: ScopeSet::unscoped(),
+            schema,
+        }
+    }
+
+    fn group(&self) -> (&'static str, &ScopeSet<T::Scope>, Option<&SchemaName>) {
+        (self.lookup.name, &self.scopes, self.schema.as_ref())
+    }
+}
+
+impl<T: Scoped> Clone for Key<T> {
+    fn clone(&self) -> Self {
+        Key {
+            lookup: self.lookup,
+            value: self.value.clone(),
+            scopes: self.scopes.clone(),
+            schema: self.schema.clone(),
+        }
+    }
+}
+
+impl<T: Scoped> PartialEq for Key<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.group() == other.group() && self.value == other.value
+    }
+}
+
+impl<T: Scoped> Eq for Key<T> {}
+
+impl<T: Scoped> Hash for Key<T> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.group().hash(state);
+        self.value.hash(state);
+    }
+}
+
+/// What one key resolves to: the target, `None` when there is none, or the
+/// error of the statement that served its group.
+pub type Loaded<T> = Result<Option<<T as EntityTrait>::Model>, Arc<DbErr>>;
+
+/// The batched `getAssociation`: resolves every key, issuing one `SELECT`
+/// per (lookup, scope set, schema) group, whatever the number of keys.
+pub async fn load<T: Scoped, C: ConnectionTrait>(
+    db: &C,
+    keys: &[Key<T>],
+) -> HashMap<Key<T>, Loaded<T>> {
+    let mut groups: HashMap<_, Vec<&Key<T>>> = HashMap::new();
+    for key in keys {
+        groups.entry(key.group()).or_default().push(key);
+    }
+    let mut out = HashMap::with_capacity(keys.len());
+    for group in groups.into_values() {
+        let first = group[0];
+        let values = group.iter().map(|k| k.value.clone()).collect();
+        let rows = select(
+            db,
+            &first.lookup,
+            values,
+            &first.scopes,
+            first.schema.as_ref(),
+        )
+        .await;
+        match rows {
+            Ok(rows) => {
+                let mut by_value: HashMap<Value, T::Model> = HashMap::with_capacity(rows.len());
+                for row in rows {
+                    by_value.entry(row.get(first.lookup.column)).or_insert(row);
+                }
+                for key in group {
+                    out.insert(key.clone(), Ok(by_value.get(&key.value).cloned()));
+                }
+            }
+            Err(err) => {
+                let err = Arc::new(err);
+                for key in group {
+                    out.insert(key.clone(), Err(err.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn condition<T: Scoped>(
+    lookup: &Lookup<T>,
+    values: Vec<Value>,
+    scopes: &ScopeSet<T::Scope>,
+) -> Condition {
+    let mut cond = Condition::all().add(lookup.column.is_in(values));
+    for (col, value) in lookup.scope {
+        cond = cond.add(col.eq(Value::from(*value)));
+    }
+    for (col, value) in merge_scopes::<T>(scopes) {
+        cond = cond.add(col.eq(Value::from(value)));
+    }
+    cond
+}
+
+/// One `SELECT` of the rows of `T` found by `lookup` for many values.
+async fn select<T: Scoped, C: ConnectionTrait>(
+    db: &C,
+    lookup: &Lookup<T>,
+    values: Vec<Value>,
+    scopes: &ScopeSet<T::Scope>,
+    schema: Option<&SchemaName>,
+) -> Result<Vec<T::Model>, DbErr> {
+    let mut query = T::find()
+        .filter(condition(lookup, values, scopes))
+        .order_by_asc(pk_column::<T>());
+    QueryTrait::query(&mut query)
+        .from_clear()
+        .from(table::<T>(schema));
+    query.all(db).await
+}
+
+/// The table of `E`, in `schema` when one is given (names come from the
+/// allowlist only, never from raw input).
+pub fn table<E: EntityTrait>(schema: Option<&SchemaName>) -> TableRef {
+    let entity = E::default();
+    match schema {
+        Some(schema) => (Alias::new(schema.as_str()), Alias::new(entity.table_name())).into(),
+        None => entity.table_ref(),
+    }
+}
+
+/// The single primary key column of `E` (composite keys are not supported).
+pub fn pk_column<E: EntityTrait>() -> E::Column {
+    E::PrimaryKey::iter()
+        .next()
+        .map(|pk| pk.into_column())
+        .expect("entity has a primary key")
+}
+
+fn pk_value<E: EntityTrait>(model: &E::Model) -> Value {
+    model.get(pk_column::<E>())
+}
+
+/// Begins a transaction that writes: `BEGIN IMMEDIATE` on SQLite, so that
+/// concurrent writers queue on the busy timeout instead of failing to
+/// upgrade a read lock.
+async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
+/// Reads the source row with `SELECT ... FOR UPDATE` (PostgreSQL, MySQL):
+/// concurrent `set`/`create` calls on one source run one after another.
+async fn lock_source<S: EntityTrait, C: ConnectionTrait>(
+    db: &C,
+    id: Id<S>,
+) -> Result<S::Model, Error>
+where
+    Id<S>: Clone + Debug,
+{
+    S::find_by_id(id.clone())
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found::<S>(&id))
+}
+
+/// Finds a row of `E` by id in `schema`, locked.
+pub async fn find_by_id<E: EntityTrait, C: ConnectionTrait>(
+    db: &C,
+    id: Id<E>,
+    schema: Option<&SchemaName>,
+) -> Result<E::Model, Error>
+where
+    Id<E>: Clone + Debug,
+{
+    let mut query = E::find_by_id(id.clone()).lock_exclusive();
+    QueryTrait::query(&mut query)
+        .from_clear()
+        .from(table::<E>(schema));
+    query
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found::<E>(&id))
+}
+
+async fn reload<E: EntityTrait, C: ConnectionTrait>(
+    db: &C,
+    model: &E::Model,
+    schema: Option<&SchemaName>,
+) -> Result<E::Model, Error> {
+    let pk = pk_value::<E>(model);
+    let mut query = E::find().filter(pk_column::<E>().eq(pk.clone()));
+    QueryTrait::query(&mut query)
+        .from_clear()
+        .from(table::<E>(schema));
+    query
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found::<E>(&pk))
+}

@@ -1,0 +1,196 @@
+//! The demo domain: `users` and the three has-one targets.
+//!
+//! Every foreign key is nullable with `ON DELETE SET NULL` and
+//! `ON UPDATE CASCADE` (Sequelize's `hasOne` defaults) and has an index;
+//! a unique index keeps at most one target per source and association.
+
+use sea_orm::sea_query::{Alias, TableRef};
+use sea_orm_migration::prelude::*;
+
+use crate::has_one::table;
+use crate::tenancy::SchemaName;
+use crate::{address, profile, project, user};
+
+pub struct Migration;
+
+impl MigrationName for Migration {
+    fn name(&self) -> &str {
+        "m20261125_000001_create_demo_tables"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(user::Entity)
+                    .if_not_exists()
+                    .col(pk(user::Column::Id))
+                    .col(ColumnDef::new(user::Column::Name).string().not_null())
+                    .col(
+                        ColumnDef::new(user::Column::Email)
+                            .string()
+                            .not_null()
+                            .unique_key(),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        for stmt in target_tables(None) {
+            manager.create_table(stmt.tables).await?;
+            for index in stmt.indexes {
+                manager.create_index(index).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for name in ["projects", "addresses", "profiles", "users"] {
+            manager
+                .drop_table(Table::drop().table(Alias::new(name)).if_exists().to_owned())
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+/// A target table with its indexes.
+pub struct TargetTable {
+    pub tables: TableCreateStatement,
+    pub indexes: Vec<IndexCreateStatement>,
+}
+
+/// The has-one target tables, in `schema` when given (the tenant copies of
+/// the `schema` option), each with a foreign key to `users`.
+pub fn target_tables(schema: Option<&SchemaName>) -> Vec<TargetTable> {
+    let users = table::<user::Entity>(None);
+    let prefix = schema.map(|s| format!("{s}_")).unwrap_or_default();
+    vec![
+        TargetTable {
+            tables: Table::create()
+                .table(table::<profile::Entity>(schema))
+                .if_not_exists()
+                .col(pk(profile::Column::Id))
+                .col(ColumnDef::new(profile::Column::UserId).integer().null())
+                .col(ColumnDef::new(profile::Column::Bio).string().not_null())
+                .col(
+                    ColumnDef::new(profile::Column::Visibility)
+                        .string_len(16)
+                        .not_null(),
+                )
+                .foreign_key(&mut fk(
+                    &format!("{prefix}fk_profiles_user_id"),
+                    table::<profile::Entity>(schema),
+                    profile::Column::UserId,
+                    users.clone(),
+                ))
+                .to_owned(),
+            indexes: vec![
+                Index::create()
+                    .name(format!("{prefix}ux_profiles_user_id"))
+                    .table(table::<profile::Entity>(schema))
+                    .col(profile::Column::UserId)
+                    .unique()
+                    .if_not_exists()
+                    .to_owned(),
+            ],
+        },
+        TargetTable {
+            tables: Table::create()
+                .table(table::<address::Entity>(schema))
+                .if_not_exists()
+                .col(pk(address::Column::Id))
+                .col(ColumnDef::new(address::Column::UserId).integer().null())
+                .col(
+                    ColumnDef::new(address::Column::Kind)
+                        .string_len(16)
+                        .not_null(),
+                )
+                .col(ColumnDef::new(address::Column::Street).string().not_null())
+                .col(ColumnDef::new(address::Column::City).string().not_null())
+                .col(ColumnDef::new(address::Column::Country).string().not_null())
+                .col(
+                    ColumnDef::new(address::Column::Verified)
+                        .boolean()
+                        .not_null()
+                        .default(false),
+                )
+                .foreign_key(&mut fk(
+                    &format!("{prefix}fk_addresses_user_id"),
+                    table::<address::Entity>(schema),
+                    address::Column::UserId,
+                    users.clone(),
+                ))
+                .to_owned(),
+            // (user_id, kind) leads with the foreign key, so it also serves
+            // as the foreign key's index.
+            indexes: vec![
+                Index::create()
+                    .name(format!("{prefix}ux_addresses_user_id_kind"))
+                    .table(table::<address::Entity>(schema))
+                    .col(address::Column::UserId)
+                    .col(address::Column::Kind)
+                    .unique()
+                    .if_not_exists()
+                    .to_owned(),
+            ],
+        },
+        TargetTable {
+            tables: Table::create()
+                .table(table::<project::Entity>(schema))
+                .if_not_exists()
+                .col(pk(project::Column::Id))
+                .col(ColumnDef::new(project::Column::OwnerId).integer().null())
+                .col(ColumnDef::new(project::Column::Name).string().not_null())
+                .col(
+                    ColumnDef::new(project::Column::Archived)
+                        .boolean()
+                        .not_null()
+                        .default(false),
+                )
+                .foreign_key(&mut fk(
+                    &format!("{prefix}fk_projects_owner_id"),
+                    table::<project::Entity>(schema),
+                    project::Column::OwnerId,
+                    users,
+                ))
+                .to_owned(),
+            indexes: vec![
+                Index::create()
+                    .name(format!("{prefix}ux_projects_owner_id"))
+                    .table(table::<project::Entity>(schema))
+                    .col(project::Column::OwnerId)
+                    .unique()
+                    .if_not_exists()
+                    .to_owned(),
+            ],
+        },
+    ]
+}
+
+fn pk<C: IntoIden>(col: C) -> ColumnDef {
+    ColumnDef::new(col)
+        .integer()
+        .not_null()
+        .auto_increment()
+        .primary_key()
+        .to_owned()
+}
+
+fn fk<C: IntoIden>(
+    name: &str,
+    from: TableRef,
+    col: C,
+    users: TableRef,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(name)
+        .from(from, col)
+        .to(users, user::Column::Id)
+        .on_delete(ForeignKeyAction::SetNull)
+        .on_update(ForeignKeyAction::Cascade)
+        .to_owned()
+}

@@ -1,0 +1,94 @@
+//! `users`: the source side of every demo association.
+
+use sea_orm::entity::prelude::*;
+
+use crate::has_one::{Conditions, HasOne, ScopeValue, Scoped};
+use crate::{address, profile, project};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub name: String,
+    #[sea_orm(unique)]
+    pub email: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_one = "profile::Entity")]
+    Profile,
+    #[sea_orm(has_many = "address::Entity")]
+    Address,
+    #[sea_orm(has_one = "project::Entity")]
+    Project,
+}
+
+impl Related<profile::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Profile.def()
+    }
+}
+
+impl Related<address::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Address.def()
+    }
+}
+
+impl Related<project::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Project.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}
+
+/// `User.hasOne(Profile)`: FK `profiles.user_id`.
+pub const PROFILE: HasOne<Entity, profile::Entity> = HasOne {
+    name: "profile",
+    source_key: Column::Id,
+    foreign_key: profile::Column::UserId,
+    scope: &[],
+};
+
+/// `User.hasOne(Address, { as: 'billingAddress', scope: { kind: 'billing' } })`.
+pub const BILLING_ADDRESS: HasOne<Entity, address::Entity> = HasOne {
+    name: "billingAddress",
+    source_key: Column::Id,
+    foreign_key: address::Column::UserId,
+    scope: &[(address::Column::Kind, ScopeValue::Str(address::BILLING))],
+};
+
+/// `User.hasOne(Address, { as: 'shippingAddress', scope: { kind: 'shipping' } })`.
+pub const SHIPPING_ADDRESS: HasOne<Entity, address::Entity> = HasOne {
+    name: "shippingAddress",
+    source_key: Column::Id,
+    foreign_key: address::Column::UserId,
+    scope: &[(address::Column::Kind, ScopeValue::Str(address::SHIPPING))],
+};
+
+/// `User.hasOne(Project, { foreignKey: 'owner_id' })`.
+pub const PROJECT: HasOne<Entity, project::Entity> = HasOne {
+    name: "project",
+    source_key: Column::Id,
+    foreign_key: project::Column::OwnerId,
+    scope: &[],
+};
+
+/// Users have no model scopes; the enum exists so users load through the
+/// same batched lookups as every other entity.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Scope {
+    Default,
+}
+
+impl Scoped for Entity {
+    type Scope = Scope;
+    const DEFAULT: Scope = Scope::Default;
+
+    fn conditions(_: Scope) -> Conditions<Self> {
+        Vec::new()
+    }
+}

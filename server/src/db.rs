@@ -1,0 +1,84 @@
+//! The database: connecting (with a statement counter), migrating, seeding.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use entities::migration::Migrator;
+use sea_orm::sqlx::sqlite::SqliteJournalMode;
+use sea_orm::{ConnectOptions, Database as SeaDatabase, DatabaseConnection, DbErr};
+use sea_orm_migration::MigratorTrait;
+
+use crate::config::Settings;
+
+tokio::task_local! {
+    /// Statements issued by the request being served in this task.
+    static REQUEST_STATEMENTS: Arc<AtomicU64>;
+}
+
+/// Counts the SQL statements the server issues: in total, and per request
+/// through [`Statements::count`].
+#[derive(Clone, Debug, Default)]
+pub struct Statements {
+    total: Arc<AtomicU64>,
+}
+
+impl Statements {
+    /// Every statement since the connection was opened.
+    pub fn total(&self) -> u64 {
+        self.total.load(Ordering::Relaxed)
+    }
+
+    fn record(&self) {
+        self.total.fetch_add(1, Ordering::Relaxed);
+        let _ = REQUEST_STATEMENTS.try_with(|n| n.fetch_add(1, Ordering::Relaxed));
+    }
+
+    /// Runs `fut`, returning its output and the statements it issued.
+    pub async fn count<F: Future>(fut: F) -> (F::Output, u64) {
+        let counter = Arc::new(AtomicU64::new(0));
+        let out = REQUEST_STATEMENTS.scope(counter.clone(), fut).await;
+        (out, counter.load(Ordering::Relaxed))
+    }
+}
+
+/// A connection pool and its statement counter.
+#[derive(Clone, Debug)]
+pub struct Database {
+    pub conn: DatabaseConnection,
+    pub statements: Statements,
+}
+
+/// Opens the pool. SQLite runs in WAL mode with a busy timeout and foreign
+/// keys on.
+pub async fn connect(settings: &Settings) -> Result<Database, DbErr> {
+    let mut opts = ConnectOptions::new(settings.database_url.clone());
+    opts.max_connections(settings.db_pool_size)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_timeout(Duration::from_secs(5))
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        });
+    let mut conn = SeaDatabase::connect(opts).await?;
+    let statements = Statements::default();
+    let counter = statements.clone();
+    conn.set_metric_callback(move |_| counter.record());
+    Ok(Database { conn, statements })
+}
+
+/// Applies pending migrations.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// Seeds the demo data when the database has no users.
+pub async fn seed(db: &DatabaseConnection, users: i32) -> Result<bool, DbErr> {
+    if users <= 0 {
+        return Ok(false);
+    }
+    entities::seed::seed(db, users, 20).await
+}

@@ -1,0 +1,213 @@
+//! How has-one associations are exposed: the field resolver, the
+//! `set`/`create` mutation resolvers, and the macro that declares an
+//! association's mutations and payload types.
+//!
+//! A has-one field is one call: [`get`] builds the dataloader key and loads.
+//! Adding an association takes its `HasOne` declaration in `entities`, one
+//! field calling [`get`] on the source type, and one [`has_one_mutations!`].
+
+use async_graphql::{Context, ID};
+use entities::has_one::{HasOne, Key, Linked, ScopeSet, Scoped};
+use entities::tenancy::{Allowlist, SchemaName};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Value};
+
+use super::error::ApiError;
+use super::loaders::Loaders;
+use super::relay::{NodeType, parse_id};
+
+/// Description of the `scope` argument of every has-one field.
+pub const SCOPE_DOC: &str = "Model scopes of the target (Sequelize `options.scope`): omitted, the default scope; `[]`, no scope; `[X]`, scope X instead of the default; `[DEFAULT, X]`, both merged, a later scope's condition on a column replacing an earlier one. The association scope always applies.";
+
+pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders, ApiError> {
+    ctx.data::<Loaders>()
+        .map_err(|e| ApiError::internal(&e.message))
+}
+
+pub(crate) fn db<'a>(ctx: &Context<'a>) -> Result<&'a DatabaseConnection, ApiError> {
+    ctx.data::<DatabaseConnection>()
+        .map_err(|e| ApiError::internal(&e.message))
+}
+
+/// The allowlisted schema a `schema` argument names.
+pub fn schema_arg(
+    ctx: &Context<'_>,
+    schema: Option<String>,
+) -> Result<Option<SchemaName>, ApiError> {
+    let Some(schema) = schema else {
+        return Ok(None);
+    };
+    let allowlist = ctx
+        .data::<Allowlist>()
+        .map_err(|e| ApiError::internal(&e.message))?;
+    allowlist
+        .check(&schema)
+        .map(Some)
+        .map_err(|e| ApiError::bad_input(format!("argument `schema`: {e}")))
+}
+
+/// `source.getAssociation({ scope, schema })`, batched per request.
+pub async fn get<S, T, G, O>(
+    ctx: &Context<'_>,
+    assoc: &'static HasOne<S, T>,
+    source: &S::Model,
+    scope: Option<Vec<G>>,
+    schema: Option<String>,
+) -> Result<Option<O>, ApiError>
+where
+    S: EntityTrait,
+    T: Scoped<Model: Sync>,
+    G: Into<T::Scope>,
+    O: From<T::Model>,
+{
+    let schema = schema_arg(ctx, schema)?;
+    let scope = scope.map(|s| s.into_iter().map(Into::into).collect());
+    let key = assoc.key(source, ScopeSet::from_request::<T>(scope), schema);
+    Ok(loaders(ctx)?.load(key).await?.map(O::from))
+}
+
+/// The row of `T` with id `id` (a belongsTo inverse, `node`, `user`),
+/// batched per request.
+pub async fn by_id<T, O>(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<O>, ApiError>
+where
+    T: Scoped<Model: Sync>,
+    O: From<T::Model>,
+{
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    let key = Key::<T>::by_id(Value::from(id), None);
+    Ok(loaders(ctx)?.load(key).await?.map(O::from))
+}
+
+/// `source.setAssociation(target)`; `target: None` only unlinks.
+pub async fn set<S, T>(
+    ctx: &Context<'_>,
+    assoc: &'static HasOne<S, T>,
+    source: (&str, ID),
+    target: Option<(&str, ID)>,
+    schema: Option<String>,
+) -> Result<Linked<S, T>, ApiError>
+where
+    S: NodeType,
+    T: NodeType + Scoped,
+{
+    let schema = schema_arg(ctx, schema)?;
+    let source_id = parse_id::<S>(source.0, &source.1)?;
+    let target_id = target
+        .map(|(arg, id)| parse_id::<T>(arg, &id))
+        .transpose()?;
+    let linked = assoc
+        .set(db(ctx)?, source_id, target_id, schema.as_ref())
+        .await;
+    loaders(ctx)?.clear();
+    Ok(linked?)
+}
+
+/// `source.createAssociation(values)`.
+pub async fn create<S, T, A>(
+    ctx: &Context<'_>,
+    assoc: &'static HasOne<S, T>,
+    source: (&str, ID),
+    values: A,
+    schema: Option<String>,
+) -> Result<Linked<S, T>, ApiError>
+where
+    S: NodeType,
+    T: NodeType + Scoped,
+    A: ActiveModelTrait<Entity = T> + Send,
+{
+    let schema = schema_arg(ctx, schema)?;
+    let source_id = parse_id::<S>(source.0, &source.1)?;
+    let linked = assoc
+        .create(db(ctx)?, source_id, values, schema.as_ref())
+        .await;
+    loaders(ctx)?.clear();
+    Ok(linked?)
+}
+
+/// Declares the `set<Source><Assoc>` and `create<Source><Assoc>` mutations
+/// of one association, and their payload types.
+macro_rules! has_one_mutations {
+    (
+        $mutation:ident for $assoc:path {
+            source: $Source:ident ($SourceEntity:path) as $source_field:tt, arg $source_arg:tt,
+            target: $Target:ident ($TargetEntity:path) as $target_field:tt, arg $target_arg:tt,
+            create: $create_name:tt ($Input:ty) -> $CreatePayload:ident, doc $create_doc:tt,
+            set: $set_name:tt -> $SetPayload:ident, doc $set_doc:tt $(,)?
+        }
+    ) => {
+        #[derive(Default)]
+        pub struct $mutation;
+
+        #[async_graphql::Object]
+        impl $mutation {
+            #[doc = $set_doc]
+            #[graphql(name = $set_name)]
+            async fn set(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                #[graphql(name = $source_arg, desc = "The source: its global id or row id.")]
+                source: async_graphql::ID,
+                #[graphql(name = $target_arg, desc = "The target to link (global id or row id); null only unlinks the current one.")]
+                target: Option<async_graphql::ID>,
+                #[graphql(desc = "Read and write the target table in this allowlisted schema.")]
+                schema: Option<String>,
+            ) -> Result<$SetPayload, $crate::graphql::error::ApiError> {
+                let target = target.map(|id| ($target_arg, id));
+                $crate::graphql::has_one::set(ctx, &$assoc, ($source_arg, source), target, schema)
+                    .await
+                    .map($SetPayload)
+            }
+
+            #[doc = $create_doc]
+            #[graphql(name = $create_name)]
+            async fn create(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                #[graphql(name = $source_arg, desc = "The source: its global id or row id.")]
+                source: async_graphql::ID,
+                #[graphql(desc = "Values of the new target.")]
+                input: $Input,
+                #[graphql(desc = "Create the target in this allowlisted schema.")]
+                schema: Option<String>,
+            ) -> Result<$CreatePayload, $crate::graphql::error::ApiError> {
+                let values = $crate::graphql::types::Input::into_active_model(input)?;
+                $crate::graphql::has_one::create(ctx, &$assoc, ($source_arg, source), values, schema)
+                    .await
+                    .map($CreatePayload)
+            }
+        }
+
+        $crate::graphql::has_one::has_one_mutations!(@payload $SetPayload,
+            $Source ($SourceEntity) as $source_field, $Target ($TargetEntity) as $target_field);
+        $crate::graphql::has_one::has_one_mutations!(@payload $CreatePayload,
+            $Source ($SourceEntity) as $source_field, $Target ($TargetEntity) as $target_field);
+    };
+    (@payload $Payload:ident, $Source:ident ($SourceEntity:path) as $source_field:tt,
+        $Target:ident ($TargetEntity:path) as $target_field:tt) => {
+        /// The result of a has-one mutation.
+        pub struct $Payload(pub entities::has_one::Linked<$SourceEntity, $TargetEntity>);
+
+        #[async_graphql::Object]
+        impl $Payload {
+            /// The source row.
+            #[graphql(name = $source_field)]
+            async fn source(&self) -> $Source {
+                $Source(self.0.source.clone())
+            }
+
+            /// The target now linked; null after unlinking.
+            #[graphql(name = $target_field)]
+            async fn target(&self) -> Option<$Target> {
+                self.0.target.clone().map($Target)
+            }
+
+            /// The target that was unlinked (its foreign key set to null), if any.
+            async fn previous(&self) -> Option<$Target> {
+                self.0.previous.clone().map($Target)
+            }
+        }
+    };
+}
+
+pub(crate) use has_one_mutations;
