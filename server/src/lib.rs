@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod graphiql;
 pub mod graphql;
 pub mod routes;
 pub mod startup;

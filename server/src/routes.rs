@@ -2,7 +2,6 @@
 
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use async_graphql::http::GraphiQLSource;
 use async_graphql_actix_web::{GraphQLBatchRequest, GraphQLResponse};
 use sea_orm::DatabaseConnection;
 
@@ -27,9 +26,7 @@ async fn graphql_post(api: web::Data<Api>, req: GraphQLBatchRequest) -> GraphQLR
 /// a query (never a mutation: that is `405 Method Not Allowed`).
 async fn graphql_get(api: web::Data<Api>, http: HttpRequest) -> HttpResponse {
     if wants_html(&http) && !http.query_string().contains("query=") {
-        return HttpResponse::Ok()
-            .content_type("text/html; charset=utf-8")
-            .body(graphiql());
+        return crate::graphiql::page();
     }
     let req = match async_graphql::http::parse_query_string(http.query_string()) {
         Ok(req) => req,
@@ -81,13 +78,6 @@ fn error_response(status: StatusCode, message: &str) -> HttpResponse {
         .json(serde_json::json!({
             "errors": [{ "message": message, "extensions": { "code": "BAD_REQUEST" } }]
         }))
-}
-
-fn graphiql() -> String {
-    GraphiQLSource::build()
-        .endpoint("/graphql")
-        .title("hasone")
-        .finish()
 }
 
 async fn health() -> HttpResponse {
