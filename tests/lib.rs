@@ -62,11 +62,17 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     handle: ServerHandle,
     cleanup: Cleanup,
+    /// Requested schema name → allowlisted name (unique per test on
+    /// MariaDB, where schemas are server-wide databases).
+    schemas: Vec<(String, String)>,
 }
 
 enum Cleanup {
     File(PathBuf),
-    Database { admin_url: String, name: String },
+    Database {
+        admin_url: String,
+        names: Vec<String>,
+    },
 }
 
 static NEXT_ID: AtomicU32 = AtomicU32::new(0);
@@ -91,6 +97,14 @@ impl TestApp {
             std::process::id(),
             NEXT_ID.fetch_add(1, Ordering::Relaxed)
         );
+        let schemas: Vec<(String, String)> = options
+            .schemas
+            .iter()
+            .map(|s| match backend {
+                Backend::Mysql => (s.clone(), format!("{unique}_{s}")),
+                _ => (s.clone(), s.clone()),
+            })
+            .collect();
         let (database_url, cleanup) = match backend.url_var() {
             None => {
                 let path = std::env::temp_dir().join(format!("{unique}.sqlite"));
@@ -112,19 +126,17 @@ impl TestApp {
                 };
                 create_database(&admin_url, &unique).await;
                 let url = replace_database(&admin_url, &unique);
-                (
-                    url,
-                    Cleanup::Database {
-                        admin_url,
-                        name: unique,
-                    },
-                )
+                let mut names = vec![unique];
+                if backend == Backend::Mysql {
+                    names.extend(schemas.iter().map(|(_, real)| real.clone()));
+                }
+                (url, Cleanup::Database { admin_url, names })
             }
         };
         let settings = Settings {
             addr: "127.0.0.1:0".into(),
             database_url: database_url.clone(),
-            schemas: options.schemas,
+            schemas: schemas.iter().map(|(_, real)| real.clone()).collect(),
             seed_users: options.seed_users,
             max_page_size: 100,
             workers: 1,
@@ -148,7 +160,17 @@ impl TestApp {
             db,
             handle,
             cleanup,
+            schemas,
         })
+    }
+
+    /// The allowlisted name of a schema requested in [`Options::schemas`].
+    pub fn schema(&self, name: &str) -> String {
+        self.schemas
+            .iter()
+            .find(|(requested, _)| requested == name)
+            .map(|(_, real)| real.clone())
+            .unwrap_or_else(|| panic!("schema {name} was not requested"))
     }
 
     /// POSTs a GraphQL request; returns the whole JSON response.
@@ -225,20 +247,27 @@ impl TestApp {
         self.db.close_by_ref().await.ok();
         match &self.cleanup {
             Cleanup::File(path) => {
-                for suffix in ["", "-wal", "-shm"] {
-                    let mut p = path.clone().into_os_string();
-                    p.push(suffix);
-                    let _ = std::fs::remove_file(p);
+                let files = std::iter::once(String::new())
+                    .chain(self.schemas.iter().map(|(_, s)| format!(".{s}")));
+                for file in files {
+                    for suffix in ["", "-wal", "-shm"] {
+                        let mut p = path.clone().into_os_string();
+                        p.push(&file);
+                        p.push(suffix);
+                        let _ = std::fs::remove_file(p);
+                    }
                 }
             }
-            Cleanup::Database { admin_url, name } => {
+            Cleanup::Database { admin_url, names } => {
                 let admin = Database::connect(admin_url)
                     .await
                     .expect("admin connection");
-                admin
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
-                    .await
-                    .expect("drop test database");
+                for name in names {
+                    admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+                        .await
+                        .expect("drop test database");
+                }
             }
         }
     }

@@ -42,11 +42,11 @@ pub async fn run(cli: Cli) -> Result<(), Box<dyn Error>> {
         }
         Command::Migrate => {
             let db = db::connect(&settings).await?;
-            db::migrate(&db.conn).await?;
+            db::migrate(&db.conn, &settings.allowlist()?).await?;
         }
         Command::Seed => {
             let db = db::connect(&settings).await?;
-            db::migrate(&db.conn).await?;
+            db::migrate(&db.conn, &settings.allowlist()?).await?;
             let seeded = db::seed(&db.conn, settings.seed_users).await?;
             tracing::info!(seeded, "seed finished");
         }

@@ -4,8 +4,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use entities::migration::Migrator;
-use sea_orm::sqlx::sqlite::SqliteJournalMode;
+use entities::migration::{Migrator, create_tenant};
+use entities::tenancy::Allowlist;
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+use sea_orm::sqlx::{AssertSqlSafe, raw_sql};
 use sea_orm::{ConnectOptions, Database as SeaDatabase, DatabaseConnection, DbErr};
 use sea_orm_migration::MigratorTrait;
 
@@ -50,8 +52,13 @@ pub struct Database {
 }
 
 /// Opens the pool. SQLite runs in WAL mode with a busy timeout and foreign
-/// keys on.
+/// keys on, and attaches one file per allowlisted schema to every
+/// connection (`<database file>.<schema>`).
 pub async fn connect(settings: &Settings) -> Result<Database, DbErr> {
+    let allowlist = settings
+        .allowlist()
+        .map_err(|e| DbErr::Custom(e.to_string()))?;
+    let attach = sqlite_attachments(&settings.database_url, &allowlist);
     let mut opts = ConnectOptions::new(settings.database_url.clone());
     opts.max_connections(settings.db_pool_size)
         .min_connections(1)
@@ -62,6 +69,21 @@ pub async fn connect(settings: &Settings) -> Result<Database, DbErr> {
             o.journal_mode(SqliteJournalMode::Wal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
+        })
+        .map_sqlx_sqlite_pool_opts(move |pool| {
+            let attach = attach.clone();
+            pool.after_connect(move |conn, _| {
+                let attach = attach.clone();
+                Box::pin(async move {
+                    for sql in attach.iter() {
+                        // Built from allowlisted names only (see above).
+                        raw_sql(AssertSqlSafe(sql.clone()))
+                            .execute(&mut *conn)
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
         });
     let mut conn = SeaDatabase::connect(opts).await?;
     let statements = Statements::default();
@@ -70,9 +92,41 @@ pub async fn connect(settings: &Settings) -> Result<Database, DbErr> {
     Ok(Database { conn, statements })
 }
 
-/// Applies pending migrations.
-pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+/// The statements that attach each allowlisted schema's file to an SQLite
+/// connection. Names are allowlisted identifiers; the path is quoted.
+fn sqlite_attachments(url: &str, allowlist: &Allowlist) -> Arc<Vec<String>> {
+    let main = url
+        .parse::<SqliteConnectOptions>()
+        .ok()
+        .map(|o| o.get_filename().to_string_lossy().into_owned());
+    let statements = allowlist
+        .names()
+        .iter()
+        .flat_map(|schema| {
+            let file = match &main {
+                Some(main) if !main.is_empty() && main != ":memory:" => format!("{main}.{schema}"),
+                _ => ":memory:".to_owned(),
+            };
+            [
+                format!(
+                    "ATTACH DATABASE '{}' AS \"{schema}\"",
+                    file.replace('\'', "''")
+                ),
+                format!("PRAGMA \"{schema}\".journal_mode = WAL"),
+            ]
+        })
+        .collect();
+    Arc::new(statements)
+}
+
+/// Applies pending migrations, then creates every allowlisted schema with
+/// its target tables.
+pub async fn migrate(db: &DatabaseConnection, allowlist: &Allowlist) -> Result<(), DbErr> {
+    Migrator::up(db, None).await?;
+    for schema in allowlist.names() {
+        create_tenant(db, schema).await?;
+    }
+    Ok(())
 }
 
 /// Seeds the demo data when the database has no users.

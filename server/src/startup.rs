@@ -41,7 +41,7 @@ impl Application {
             .allowlist()
             .map_err(|e| StartupError::Config(e.to_string()))?;
         let db = db::connect(&settings).await?;
-        db::migrate(&db.conn).await?;
+        db::migrate(&db.conn, &allowlist).await?;
         if db::seed(&db.conn, settings.seed_users).await? {
             tracing::info!(users = settings.seed_users, "seeded demo data");
         }

@@ -9,6 +9,7 @@ mod has_one_set;
 mod http;
 mod relay;
 mod schema;
+mod schema_option;
 
 use entities::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use entities::{address, profile, project};

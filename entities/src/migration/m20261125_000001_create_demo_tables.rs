@@ -38,11 +38,8 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for stmt in target_tables(None) {
-            manager.create_table(stmt.tables).await?;
-            for index in stmt.indexes {
-                manager.create_index(index).await?;
-            }
+        for table in target_tables(None, Some(table::<user::Entity>(None))) {
+            manager.create_table(table).await?;
         }
         Ok(())
     }
@@ -57,118 +54,101 @@ impl MigrationTrait for Migration {
     }
 }
 
-/// A target table with its indexes.
-pub struct TargetTable {
-    pub tables: TableCreateStatement,
-    pub indexes: Vec<IndexCreateStatement>,
-}
-
 /// The has-one target tables, in `schema` when given (the tenant copies of
-/// the `schema` option), each with a foreign key to `users`.
-pub fn target_tables(schema: Option<&SchemaName>) -> Vec<TargetTable> {
-    let users = table::<user::Entity>(None);
+/// the `schema` option). Each has its unique key inline and, when `users`
+/// is given, a foreign key to it.
+pub fn target_tables(
+    schema: Option<&SchemaName>,
+    users: Option<TableRef>,
+) -> Vec<TableCreateStatement> {
     let prefix = schema.map(|s| format!("{s}_")).unwrap_or_default();
-    vec![
-        TargetTable {
-            tables: Table::create()
-                .table(table::<profile::Entity>(schema))
-                .if_not_exists()
-                .col(pk(profile::Column::Id))
-                .col(ColumnDef::new(profile::Column::UserId).integer().null())
-                .col(ColumnDef::new(profile::Column::Bio).string().not_null())
-                .col(
-                    ColumnDef::new(profile::Column::Visibility)
-                        .string_len(16)
-                        .not_null(),
-                )
-                .foreign_key(&mut fk(
-                    &format!("{prefix}fk_profiles_user_id"),
-                    table::<profile::Entity>(schema),
-                    profile::Column::UserId,
-                    users.clone(),
-                ))
-                .to_owned(),
-            indexes: vec![
-                Index::create()
-                    .name(format!("{prefix}ux_profiles_user_id"))
-                    .table(table::<profile::Entity>(schema))
-                    .col(profile::Column::UserId)
-                    .unique()
-                    .if_not_exists()
-                    .to_owned(),
-            ],
-        },
-        TargetTable {
-            tables: Table::create()
-                .table(table::<address::Entity>(schema))
-                .if_not_exists()
-                .col(pk(address::Column::Id))
-                .col(ColumnDef::new(address::Column::UserId).integer().null())
-                .col(
-                    ColumnDef::new(address::Column::Kind)
-                        .string_len(16)
-                        .not_null(),
-                )
-                .col(ColumnDef::new(address::Column::Street).string().not_null())
-                .col(ColumnDef::new(address::Column::City).string().not_null())
-                .col(ColumnDef::new(address::Column::Country).string().not_null())
-                .col(
-                    ColumnDef::new(address::Column::Verified)
-                        .boolean()
-                        .not_null()
-                        .default(false),
-                )
-                .foreign_key(&mut fk(
-                    &format!("{prefix}fk_addresses_user_id"),
-                    table::<address::Entity>(schema),
-                    address::Column::UserId,
-                    users.clone(),
-                ))
-                .to_owned(),
-            // (user_id, kind) leads with the foreign key, so it also serves
-            // as the foreign key's index.
-            indexes: vec![
-                Index::create()
-                    .name(format!("{prefix}ux_addresses_user_id_kind"))
-                    .table(table::<address::Entity>(schema))
-                    .col(address::Column::UserId)
-                    .col(address::Column::Kind)
-                    .unique()
-                    .if_not_exists()
-                    .to_owned(),
-            ],
-        },
-        TargetTable {
-            tables: Table::create()
-                .table(table::<project::Entity>(schema))
-                .if_not_exists()
-                .col(pk(project::Column::Id))
-                .col(ColumnDef::new(project::Column::OwnerId).integer().null())
-                .col(ColumnDef::new(project::Column::Name).string().not_null())
-                .col(
-                    ColumnDef::new(project::Column::Archived)
-                        .boolean()
-                        .not_null()
-                        .default(false),
-                )
-                .foreign_key(&mut fk(
-                    &format!("{prefix}fk_projects_owner_id"),
-                    table::<project::Entity>(schema),
-                    project::Column::OwnerId,
-                    users,
-                ))
-                .to_owned(),
-            indexes: vec![
-                Index::create()
-                    .name(format!("{prefix}ux_projects_owner_id"))
-                    .table(table::<project::Entity>(schema))
-                    .col(project::Column::OwnerId)
-                    .unique()
-                    .if_not_exists()
-                    .to_owned(),
-            ],
-        },
-    ]
+    let mut profiles = Table::create()
+        .table(table::<profile::Entity>(schema))
+        .if_not_exists()
+        .col(pk(profile::Column::Id))
+        .col(ColumnDef::new(profile::Column::UserId).integer().null())
+        .col(ColumnDef::new(profile::Column::Bio).string().not_null())
+        .col(
+            ColumnDef::new(profile::Column::Visibility)
+                .string_len(16)
+                .not_null(),
+        )
+        .index(
+            Index::create()
+                .name(format!("{prefix}ux_profiles_user_id"))
+                .col(profile::Column::UserId)
+                .unique(),
+        )
+        .to_owned();
+    // (user_id, kind) leads with the foreign key, so it also serves as the
+    // foreign key's index.
+    let mut addresses = Table::create()
+        .table(table::<address::Entity>(schema))
+        .if_not_exists()
+        .col(pk(address::Column::Id))
+        .col(ColumnDef::new(address::Column::UserId).integer().null())
+        .col(
+            ColumnDef::new(address::Column::Kind)
+                .string_len(16)
+                .not_null(),
+        )
+        .col(ColumnDef::new(address::Column::Street).string().not_null())
+        .col(ColumnDef::new(address::Column::City).string().not_null())
+        .col(ColumnDef::new(address::Column::Country).string().not_null())
+        .col(
+            ColumnDef::new(address::Column::Verified)
+                .boolean()
+                .not_null()
+                .default(false),
+        )
+        .index(
+            Index::create()
+                .name(format!("{prefix}ux_addresses_user_id_kind"))
+                .col(address::Column::UserId)
+                .col(address::Column::Kind)
+                .unique(),
+        )
+        .to_owned();
+    let mut projects = Table::create()
+        .table(table::<project::Entity>(schema))
+        .if_not_exists()
+        .col(pk(project::Column::Id))
+        .col(ColumnDef::new(project::Column::OwnerId).integer().null())
+        .col(ColumnDef::new(project::Column::Name).string().not_null())
+        .col(
+            ColumnDef::new(project::Column::Archived)
+                .boolean()
+                .not_null()
+                .default(false),
+        )
+        .index(
+            Index::create()
+                .name(format!("{prefix}ux_projects_owner_id"))
+                .col(project::Column::OwnerId)
+                .unique(),
+        )
+        .to_owned();
+    if let Some(users) = users {
+        profiles.foreign_key(&mut fk(
+            &format!("{prefix}fk_profiles_user_id"),
+            table::<profile::Entity>(schema),
+            profile::Column::UserId,
+            users.clone(),
+        ));
+        addresses.foreign_key(&mut fk(
+            &format!("{prefix}fk_addresses_user_id"),
+            table::<address::Entity>(schema),
+            address::Column::UserId,
+            users.clone(),
+        ));
+        projects.foreign_key(&mut fk(
+            &format!("{prefix}fk_projects_owner_id"),
+            table::<project::Entity>(schema),
+            project::Column::OwnerId,
+            users,
+        ));
+    }
+    vec![profiles, addresses, projects]
 }
 
 fn pk<C: IntoIden>(col: C) -> ColumnDef {

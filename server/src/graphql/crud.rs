@@ -33,7 +33,7 @@ where
     E::Model: IntoActiveModel<E::ActiveModel>,
     E::ActiveModel: ActiveModelBehavior + Send,
 {
-    let row = parse_id::<E>(arg, id)?;
+    let row = parse_id::<E>(arg, id, None)?;
     let db = db(ctx)?;
     let model = E::find_by_id(row)
         .one(db)
@@ -53,11 +53,11 @@ where
 /// Targets linked to a deleted source keep their row, with a null foreign
 /// key (`ON DELETE SET NULL`).
 pub async fn delete<E: NodeType>(ctx: &Context<'_>, arg: &str, id: &ID) -> Result<ID, ApiError> {
-    let row = parse_id::<E>(arg, id)?;
+    let row = parse_id::<E>(arg, id, None)?;
     let result = E::delete_by_id(row).exec(db(ctx)?).await?;
     loaders(ctx)?.clear();
     if result.rows_affected == 0 {
         return Err(ApiError::NotFound(format!("{} {row} not found", E::TYPE)));
     }
-    Ok(global_id::<E>(row))
+    Ok(global_id::<E>(row, None))
 }

@@ -13,7 +13,7 @@ use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Value};
 
 use super::error::ApiError;
 use super::loaders::Loaders;
-use super::relay::{NodeType, parse_id};
+use super::relay::{FromRow, NodeType, parse_id};
 
 /// Description of the `scope` argument of every has-one field.
 pub const SCOPE_DOC: &str = "Model scopes of the target (Sequelize `options.scope`): omitted, the default scope; `[]`, no scope; `[X]`, scope X instead of the default; `[DEFAULT, X]`, both merged, a later scope's condition on a column replacing an earlier one. The association scope always applies.";
@@ -57,27 +57,36 @@ where
     S: EntityTrait,
     T: Scoped<Model: Sync>,
     G: Into<T::Scope>,
-    O: From<T::Model>,
+    O: FromRow<T::Model>,
 {
     let schema = schema_arg(ctx, schema)?;
     let scope = scope.map(|s| s.into_iter().map(Into::into).collect());
-    let key = assoc.key(source, ScopeSet::from_request::<T>(scope), schema);
-    Ok(loaders(ctx)?.load(key).await?.map(O::from))
+    let key = assoc.key(source, ScopeSet::from_request::<T>(scope), schema.clone());
+    let row = loaders(ctx)?.load(key).await?;
+    Ok(row.map(|row| O::from_row(row, schema)))
 }
 
-/// The row of `T` with id `id` (a belongsTo inverse, `node`, `user`),
-/// batched per request.
-pub async fn by_id<T, O>(ctx: &Context<'_>, id: Option<i32>) -> Result<Option<O>, ApiError>
+/// The row of `T` with id `id` in `schema` (a belongsTo inverse, `node`,
+/// `user`), batched per request.
+pub async fn by_id<T, O>(
+    ctx: &Context<'_>,
+    id: Option<i32>,
+    schema: Option<SchemaName>,
+) -> Result<Option<O>, ApiError>
 where
     T: Scoped<Model: Sync>,
-    O: From<T::Model>,
+    O: FromRow<T::Model>,
 {
     let Some(id) = id else {
         return Ok(None);
     };
-    let key = Key::<T>::by_id(Value::from(id), None);
-    Ok(loaders(ctx)?.load(key).await?.map(O::from))
+    let key = Key::<T>::by_id(Value::from(id), schema.clone());
+    let row = loaders(ctx)?.load(key).await?;
+    Ok(row.map(|row| O::from_row(row, schema)))
 }
+
+/// What `set` and `create` changed, and the schema of the target rows.
+pub struct Rows<S: EntityTrait, T: EntityTrait>(pub Linked<S, T>, pub Option<SchemaName>);
 
 /// `source.setAssociation(target)`; `target: None` only unlinks.
 pub async fn set<S, T>(
@@ -86,21 +95,21 @@ pub async fn set<S, T>(
     source: (&str, ID),
     target: Option<(&str, ID)>,
     schema: Option<String>,
-) -> Result<Linked<S, T>, ApiError>
+) -> Result<Rows<S, T>, ApiError>
 where
     S: NodeType,
     T: NodeType + Scoped,
 {
     let schema = schema_arg(ctx, schema)?;
-    let source_id = parse_id::<S>(source.0, &source.1)?;
+    let source_id = parse_id::<S>(source.0, &source.1, None)?;
     let target_id = target
-        .map(|(arg, id)| parse_id::<T>(arg, &id))
+        .map(|(arg, id)| parse_id::<T>(arg, &id, schema.as_ref()))
         .transpose()?;
     let linked = assoc
         .set(db(ctx)?, source_id, target_id, schema.as_ref())
         .await;
     loaders(ctx)?.clear();
-    Ok(linked?)
+    Ok(Rows(linked?, schema))
 }
 
 /// `source.createAssociation(values)`.
@@ -110,19 +119,19 @@ pub async fn create<S, T, A>(
     source: (&str, ID),
     values: A,
     schema: Option<String>,
-) -> Result<Linked<S, T>, ApiError>
+) -> Result<Rows<S, T>, ApiError>
 where
     S: NodeType,
     T: NodeType + Scoped,
     A: ActiveModelTrait<Entity = T> + Send,
 {
     let schema = schema_arg(ctx, schema)?;
-    let source_id = parse_id::<S>(source.0, &source.1)?;
+    let source_id = parse_id::<S>(source.0, &source.1, None)?;
     let linked = assoc
         .create(db(ctx)?, source_id, values, schema.as_ref())
         .await;
     loaders(ctx)?.clear();
-    Ok(linked?)
+    Ok(Rows(linked?, schema))
 }
 
 /// Declares the `set<Source><Assoc>` and `create<Source><Assoc>` mutations
@@ -186,25 +195,31 @@ macro_rules! has_one_mutations {
     (@payload $Payload:ident, $Source:ident ($SourceEntity:path) as $source_field:tt,
         $Target:ident ($TargetEntity:path) as $target_field:tt) => {
         /// The result of a has-one mutation.
-        pub struct $Payload(pub entities::has_one::Linked<$SourceEntity, $TargetEntity>);
+        pub struct $Payload(pub $crate::graphql::has_one::Rows<$SourceEntity, $TargetEntity>);
 
         #[async_graphql::Object]
         impl $Payload {
             /// The source row.
             #[graphql(name = $source_field)]
             async fn source(&self) -> $Source {
-                $Source(self.0.source.clone())
+                $crate::graphql::relay::FromRow::from_row(self.0.0.source.clone(), None)
             }
 
             /// The target now linked; null after unlinking.
             #[graphql(name = $target_field)]
             async fn target(&self) -> Option<$Target> {
-                self.0.target.clone().map($Target)
+                let schema = &self.0.1;
+                self.0.0.target.clone().map(|row| {
+                    $crate::graphql::relay::FromRow::from_row(row, schema.clone())
+                })
             }
 
             /// The target that was unlinked (its foreign key set to null), if any.
             async fn previous(&self) -> Option<$Target> {
-                self.0.previous.clone().map($Target)
+                let schema = &self.0.1;
+                self.0.0.previous.clone().map(|row| {
+                    $crate::graphql::relay::FromRow::from_row(row, schema.clone())
+                })
             }
         }
     };

@@ -5,6 +5,7 @@
 
 use async_graphql::connection::CursorType;
 use async_graphql::{ID, Interface};
+use entities::tenancy::SchemaName;
 use sea_orm::{EntityTrait, PrimaryKeyTrait};
 
 use super::error::ApiError;
@@ -29,34 +30,74 @@ impl NodeType for entities::project::Entity {
     const TYPE: &'static str = "Project";
 }
 
-/// The global id of row `id` of `E`.
-pub fn global_id<E: NodeType>(id: i32) -> ID {
-    ID(format!("{}:{id}", E::TYPE))
+/// The global id of row `id` of `E`: `Type:id`, or `Type:schema:id` for a
+/// row in a tenant schema (row ids repeat across schemas).
+pub fn global_id<E: NodeType>(id: i32, schema: Option<&SchemaName>) -> ID {
+    match schema {
+        Some(schema) => ID(format!("{}:{schema}:{id}", E::TYPE)),
+        None => ID(format!("{}:{id}", E::TYPE)),
+    }
 }
 
-/// Splits a global id into type name and row id.
-pub fn split_global_id(id: &str) -> Option<(&str, i32)> {
-    let (ty, row) = id.split_once(':')?;
-    Some((ty, row.parse().ok()?))
+/// A parsed global id.
+#[derive(Debug, PartialEq, Eq)]
+pub struct GlobalId<'a> {
+    pub ty: &'a str,
+    pub schema: Option<&'a str>,
+    pub row: i32,
 }
 
-/// The row id of `E` named by an `ID` argument.
-pub fn parse_id<E: NodeType>(arg: &str, id: &ID) -> Result<i32, ApiError> {
-    let bad = || {
-        ApiError::bad_input(format!(
-            "argument `{arg}`: {:?} is not a {} id (expected \"{}:<n>\" or a row id)",
-            id.as_str(),
-            E::TYPE,
-            E::TYPE
-        ))
+/// Splits a global id into type, schema and row id.
+pub fn split_global_id(id: &str) -> Option<GlobalId<'_>> {
+    let mut parts = id.split(':');
+    let ty = parts.next()?;
+    let (schema, row) = match (parts.next()?, parts.next(), parts.next()) {
+        (row, None, None) => (None, row),
+        (schema, Some(row), None) => (Some(schema), row),
+        _ => return None,
     };
+    Some(GlobalId {
+        ty,
+        schema,
+        row: row.parse().ok()?,
+    })
+}
+
+/// The row id of `E` named by an `ID` argument, which must belong to
+/// `schema` (the request's `schema` argument; `None`: the default schema).
+pub fn parse_id<E: NodeType>(
+    arg: &str,
+    id: &ID,
+    schema: Option<&SchemaName>,
+) -> Result<i32, ApiError> {
     if let Ok(row) = id.parse::<i32>() {
         return Ok(row);
     }
     match split_global_id(id) {
-        Some((ty, row)) if ty == E::TYPE => Ok(row),
-        _ => Err(bad()),
+        Some(g) if g.ty == E::TYPE => {
+            if g.schema == schema.map(SchemaName::as_str) {
+                Ok(g.row)
+            } else {
+                Err(ApiError::bad_input(format!(
+                    "argument `{arg}`: {:?} belongs to schema {}, the request names {}",
+                    id.as_str(),
+                    g.schema.unwrap_or("(default)"),
+                    schema.map_or("(default)", SchemaName::as_str),
+                )))
+            }
+        }
+        _ => Err(ApiError::bad_input(format!(
+            "argument `{arg}`: {:?} is not a {} id (expected \"{}:<n>\" or a row id)",
+            id.as_str(),
+            E::TYPE,
+            E::TYPE
+        ))),
     }
+}
+
+/// A GraphQL object built from a row of `E` read in `schema`.
+pub trait FromRow<M> {
+    fn from_row(row: M, schema: Option<SchemaName>) -> Self;
 }
 
 /// An object with a global id (Relay's Node interface).
@@ -95,29 +136,32 @@ impl NodeQuery {
     async fn node(
         &self,
         ctx: &async_graphql::Context<'_>,
-        #[graphql(desc = "A global id such as `User:42`.")] id: ID,
+        #[graphql(desc = "A global id such as `User:42` or `Profile:tenant_a:7`.")] id: ID,
     ) -> Result<Option<Node>, ApiError> {
-        use super::has_one::by_id;
+        use super::has_one::{by_id, schema_arg};
         use entities::{address, profile, project, user};
-        let Some((ty, row)) = split_global_id(&id) else {
+        let Some(g) = split_global_id(&id) else {
             return Err(ApiError::bad_input(format!(
                 "argument `id`: {:?} is not a global id (expected \"<Type>:<n>\")",
                 id.as_str()
             )));
         };
-        let row = Some(row);
-        Ok(match ty {
-            user::Entity::TYPE => by_id::<user::Entity, User>(ctx, row).await?.map(Node::User),
-            profile::Entity::TYPE => by_id::<profile::Entity, Profile>(ctx, row)
+        let schema = schema_arg(ctx, g.schema.map(str::to_owned))?;
+        let row = Some(g.row);
+        Ok(match g.ty {
+            user::Entity::TYPE if schema.is_none() => by_id::<user::Entity, User>(ctx, row, None)
+                .await?
+                .map(Node::User),
+            profile::Entity::TYPE => by_id::<profile::Entity, Profile>(ctx, row, schema)
                 .await?
                 .map(Node::Profile),
-            address::Entity::TYPE => by_id::<address::Entity, Address>(ctx, row)
+            address::Entity::TYPE => by_id::<address::Entity, Address>(ctx, row, schema)
                 .await?
                 .map(Node::Address),
-            project::Entity::TYPE => by_id::<project::Entity, Project>(ctx, row)
+            project::Entity::TYPE => by_id::<project::Entity, Project>(ctx, row, schema)
                 .await?
                 .map(Node::Project),
-            _ => {
+            ty => {
                 return Err(ApiError::bad_input(format!(
                     "argument `id`: unknown type {ty:?} in global id"
                 )));

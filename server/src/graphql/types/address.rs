@@ -1,6 +1,7 @@
 //! `Address`: target of `billingAddress` and `shippingAddress`.
 
 use async_graphql::{Context, Enum, ID, InputObject, Object};
+use entities::tenancy::SchemaName;
 use entities::{address, user};
 use sea_orm::ActiveValue::Set;
 
@@ -8,15 +9,19 @@ use super::{Input, User, text};
 use crate::graphql::crud;
 use crate::graphql::error::ApiError;
 use crate::graphql::has_one::by_id;
-use crate::graphql::relay::global_id;
+use crate::graphql::relay::{FromRow, global_id};
 
 /// A postal address; `kind` says which association it serves.
 #[derive(Clone, Debug)]
-pub struct Address(pub address::Model);
+pub struct Address {
+    pub row: address::Model,
+    /// The schema the row was read from (`None`: the default one).
+    pub schema: Option<SchemaName>,
+}
 
-impl From<address::Model> for Address {
-    fn from(m: address::Model) -> Self {
-        Address(m)
+impl FromRow<address::Model> for Address {
+    fn from_row(row: address::Model, schema: Option<SchemaName>) -> Self {
+        Address { row, schema }
     }
 }
 
@@ -50,22 +55,24 @@ impl AddressKind {
 impl Address {
     /// The global id, `Address:<rowId>`.
     pub async fn id(&self) -> ID {
-        global_id::<address::Entity>(self.0.id)
+        global_id::<address::Entity>(self.row.id, self.schema.as_ref())
     }
 
     /// The primary key, `addresses.id`.
     async fn row_id(&self) -> i32 {
-        self.0.id
+        self.row.id
     }
 
     /// The foreign key `addresses.user_id`; null when unlinked.
     async fn user_id(&self) -> Option<ID> {
-        self.0.user_id.map(global_id::<user::Entity>)
+        self.row
+            .user_id
+            .map(|id| global_id::<user::Entity>(id, None))
     }
 
     /// `billing` or `shipping`: assigned by the association that links it.
     async fn kind(&self) -> Option<AddressKind> {
-        match self.0.kind.as_str() {
+        match self.row.kind.as_str() {
             address::BILLING => Some(AddressKind::Billing),
             address::SHIPPING => Some(AddressKind::Shipping),
             _ => None,
@@ -73,24 +80,24 @@ impl Address {
     }
 
     async fn street(&self) -> &str {
-        &self.0.street
+        &self.row.street
     }
 
     async fn city(&self) -> &str {
-        &self.0.city
+        &self.row.city
     }
 
     async fn country(&self) -> &str {
-        &self.0.country
+        &self.row.country
     }
 
     async fn verified(&self) -> bool {
-        self.0.verified
+        self.row.verified
     }
 
     /// The inverse `Address.belongsTo(User)`; null when unlinked.
     async fn user(&self, ctx: &Context<'_>) -> Result<Option<User>, ApiError> {
-        by_id::<user::Entity, User>(ctx, self.0.user_id).await
+        by_id::<user::Entity, User>(ctx, self.row.user_id, None).await
     }
 }
 
@@ -141,7 +148,9 @@ impl AddressMutation {
     ) -> Result<Address, ApiError> {
         let mut values = input.into_active_model()?;
         values.kind = Set(kind.as_db().to_owned());
-        crud::insert(ctx, values).await.map(Address)
+        crud::insert(ctx, values)
+            .await
+            .map(|row| Address::from_row(row, None))
     }
 
     /// Updates an address's own columns.
@@ -167,7 +176,7 @@ impl AddressMutation {
             Ok(())
         })
         .await
-        .map(Address)
+        .map(|row| Address::from_row(row, None))
     }
 
     /// Deletes an address; returns its global id.

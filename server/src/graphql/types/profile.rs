@@ -1,6 +1,7 @@
 //! `Profile`: target of `User.hasOne(Profile)`.
 
 use async_graphql::{Context, Enum, ID, InputObject, Object};
+use entities::tenancy::SchemaName;
 use entities::{profile, user};
 use sea_orm::ActiveValue::Set;
 
@@ -8,15 +9,19 @@ use super::{Input, User, text};
 use crate::graphql::crud;
 use crate::graphql::error::ApiError;
 use crate::graphql::has_one::by_id;
-use crate::graphql::relay::global_id;
+use crate::graphql::relay::{FromRow, global_id};
 
 /// A user's profile.
 #[derive(Clone, Debug)]
-pub struct Profile(pub profile::Model);
+pub struct Profile {
+    pub row: profile::Model,
+    /// The schema the row was read from (`None`: the default one).
+    pub schema: Option<SchemaName>,
+}
 
-impl From<profile::Model> for Profile {
-    fn from(m: profile::Model) -> Self {
-        Profile(m)
+impl FromRow<profile::Model> for Profile {
+    fn from_row(row: profile::Model, schema: Option<SchemaName>) -> Self {
+        Profile { row, schema }
     }
 }
 
@@ -51,25 +56,27 @@ impl Visibility {
 impl Profile {
     /// The global id, `Profile:<rowId>`.
     pub async fn id(&self) -> ID {
-        global_id::<profile::Entity>(self.0.id)
+        global_id::<profile::Entity>(self.row.id, self.schema.as_ref())
     }
 
     /// The primary key, `profiles.id`.
     async fn row_id(&self) -> i32 {
-        self.0.id
+        self.row.id
     }
 
     /// The foreign key `profiles.user_id`; null when unlinked.
     async fn user_id(&self) -> Option<ID> {
-        self.0.user_id.map(global_id::<user::Entity>)
+        self.row
+            .user_id
+            .map(|id| global_id::<user::Entity>(id, None))
     }
 
     async fn bio(&self) -> &str {
-        &self.0.bio
+        &self.row.bio
     }
 
     async fn visibility(&self) -> Visibility {
-        if self.0.visibility == profile::PUBLIC {
+        if self.row.visibility == profile::PUBLIC {
             Visibility::Public
         } else {
             Visibility::Private
@@ -78,7 +85,7 @@ impl Profile {
 
     /// The inverse `Profile.belongsTo(User)`; null when unlinked.
     async fn user(&self, ctx: &Context<'_>) -> Result<Option<User>, ApiError> {
-        by_id::<user::Entity, User>(ctx, self.0.user_id).await
+        by_id::<user::Entity, User>(ctx, self.row.user_id, None).await
     }
 }
 
@@ -123,7 +130,7 @@ impl ProfileMutation {
     ) -> Result<Profile, ApiError> {
         crud::insert(ctx, input.into_active_model()?)
             .await
-            .map(Profile)
+            .map(|row| Profile::from_row(row, None))
     }
 
     /// Updates a profile's own columns (its link moves with `setUserProfile`).
@@ -143,7 +150,7 @@ impl ProfileMutation {
             Ok(())
         })
         .await
-        .map(Profile)
+        .map(|row| Profile::from_row(row, None))
     }
 
     /// Deletes a profile; returns its global id.

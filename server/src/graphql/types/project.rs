@@ -1,6 +1,7 @@
 //! `Project`: target of `User.hasOne(Project)`, with a default scope.
 
 use async_graphql::{Context, Enum, ID, InputObject, Object};
+use entities::tenancy::SchemaName;
 use entities::{project, user};
 use sea_orm::ActiveValue::Set;
 
@@ -8,15 +9,19 @@ use super::{Input, User, text};
 use crate::graphql::crud;
 use crate::graphql::error::ApiError;
 use crate::graphql::has_one::by_id;
-use crate::graphql::relay::global_id;
+use crate::graphql::relay::{FromRow, global_id};
 
 /// A project owned by at most one user.
 #[derive(Clone, Debug)]
-pub struct Project(pub project::Model);
+pub struct Project {
+    pub row: project::Model,
+    /// The schema the row was read from (`None`: the default one).
+    pub schema: Option<SchemaName>,
+}
 
-impl From<project::Model> for Project {
-    fn from(m: project::Model) -> Self {
-        Project(m)
+impl FromRow<project::Model> for Project {
+    fn from_row(row: project::Model, schema: Option<SchemaName>) -> Self {
+        Project { row, schema }
     }
 }
 
@@ -36,30 +41,32 @@ pub enum ProjectScope {
 impl Project {
     /// The global id, `Project:<rowId>`.
     pub async fn id(&self) -> ID {
-        global_id::<project::Entity>(self.0.id)
+        global_id::<project::Entity>(self.row.id, self.schema.as_ref())
     }
 
     /// The primary key, `projects.id`.
     async fn row_id(&self) -> i32 {
-        self.0.id
+        self.row.id
     }
 
     /// The foreign key `projects.owner_id`; null when unlinked.
     async fn owner_id(&self) -> Option<ID> {
-        self.0.owner_id.map(global_id::<user::Entity>)
+        self.row
+            .owner_id
+            .map(|id| global_id::<user::Entity>(id, None))
     }
 
     async fn name(&self) -> &str {
-        &self.0.name
+        &self.row.name
     }
 
     async fn archived(&self) -> bool {
-        self.0.archived
+        self.row.archived
     }
 
     /// The inverse `Project.belongsTo(User, { as: 'owner' })`; null when unlinked.
     async fn owner(&self, ctx: &Context<'_>) -> Result<Option<User>, ApiError> {
-        by_id::<user::Entity, User>(ctx, self.0.owner_id).await
+        by_id::<user::Entity, User>(ctx, self.row.owner_id, None).await
     }
 }
 
@@ -103,7 +110,7 @@ impl ProjectMutation {
     ) -> Result<Project, ApiError> {
         crud::insert(ctx, input.into_active_model()?)
             .await
-            .map(Project)
+            .map(|row| Project::from_row(row, None))
     }
 
     /// Updates a project's own columns (archive it with `archived: true`).
@@ -123,7 +130,7 @@ impl ProjectMutation {
             Ok(())
         })
         .await
-        .map(Project)
+        .map(|row| Project::from_row(row, None))
     }
 
     /// Deletes a project; returns its global id.

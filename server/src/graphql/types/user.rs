@@ -13,16 +13,18 @@ use super::project::{CreateProjectInput, Project, ProjectScope};
 use super::{Input, text};
 use crate::graphql::error::ApiError;
 use crate::graphql::has_one::{self, by_id, get, has_one_mutations};
-use crate::graphql::relay::{RowCursor, global_id, parse_id};
+use crate::graphql::relay::{FromRow, RowCursor, global_id, parse_id};
 use crate::graphql::{PageLimits, crud};
+use entities::tenancy::SchemaName;
 
 /// A user: the source of every has-one association.
 #[derive(Clone, Debug)]
 pub struct User(pub user::Model);
 
-impl From<user::Model> for User {
-    fn from(m: user::Model) -> Self {
-        User(m)
+/// Users live in the default schema only.
+impl FromRow<user::Model> for User {
+    fn from_row(row: user::Model, _: Option<SchemaName>) -> Self {
+        User(row)
     }
 }
 
@@ -30,7 +32,7 @@ impl From<user::Model> for User {
 impl User {
     /// The global id, `User:<rowId>`.
     pub async fn id(&self) -> ID {
-        global_id::<user::Entity>(self.0.id)
+        global_id::<user::Entity>(self.0.id, None)
     }
 
     /// The primary key, `users.id`.
@@ -130,8 +132,8 @@ impl UserQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Global id (`User:42`) or row id.")] id: ID,
     ) -> Result<Option<User>, ApiError> {
-        let row = parse_id::<user::Entity>("id", &id)?;
-        by_id::<user::Entity, User>(ctx, Some(row)).await
+        let row = parse_id::<user::Entity>("id", &id, None)?;
+        by_id::<user::Entity, User>(ctx, Some(row), None).await
     }
 
     /// Users by ascending id, as a Relay connection.
