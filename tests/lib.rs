@@ -10,7 +10,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use entities::{address, profile, project, user};
+use entities::{address, profile, project, settings, user};
 use hasone::config::Settings;
 use hasone::db::Statements;
 use hasone::startup::{Application, ServerHandle};
@@ -236,6 +236,9 @@ impl TestApp {
         }
         for p in project::Entity::find().all(db).await.expect("projects") {
             lines.push(format!("{p:?}"));
+        }
+        for s in settings::Entity::find().all(db).await.expect("settings") {
+            lines.push(format!("{s:?}"));
         }
         lines.sort();
         lines

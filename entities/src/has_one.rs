@@ -20,7 +20,7 @@ use std::fmt::Debug;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use sea_orm::sea_query::{Alias, Expr, TableRef};
+use sea_orm::sea_query::{Alias, Expr, ForeignKeyAction, TableRef};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
     EntityTrait, IdenStatic, Iterable, ModelTrait, PrimaryKeyToColumn, PrimaryKeyTrait,
@@ -100,8 +100,27 @@ pub fn merge_scopes<T: Scoped>(scopes: &ScopeSet<T::Scope>) -> Conditions<T> {
     merged
 }
 
+/// What deleting the source does to its target (`onDelete`); the foreign
+/// key always follows a changed source key (`ON UPDATE CASCADE`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum OnDelete {
+    /// The target stays, unlinked (Sequelize's default for nullable keys).
+    SetNull,
+    /// The target is deleted with its source.
+    Cascade,
+}
+
+impl OnDelete {
+    pub fn action(self) -> ForeignKeyAction {
+        match self {
+            OnDelete::SetNull => ForeignKeyAction::SetNull,
+            OnDelete::Cascade => ForeignKeyAction::Cascade,
+        }
+    }
+}
+
 /// One has-one association: `Source.hasOne(Target, { as, foreignKey,
-/// sourceKey, scope })`.
+/// sourceKey, scope, onDelete })`.
 #[derive(Debug)]
 pub struct HasOne<S: EntityTrait, T: EntityTrait> {
     /// The association's name (`as`), unique among `S`'s associations to `T`.
@@ -112,6 +131,8 @@ pub struct HasOne<S: EntityTrait, T: EntityTrait> {
     pub foreign_key: T::Column,
     /// The association scope: always applied on read, assigned on set/create.
     pub scope: &'static [(T::Column, ScopeValue)],
+    /// The foreign key's `ON DELETE` action (used by the migrations).
+    pub on_delete: OnDelete,
 }
 
 /// The outcome of `set` or `create`.
@@ -130,6 +151,19 @@ impl<S: EntityTrait, T: Scoped> HasOne<S, T> {
     /// The source key value of a source row.
     pub fn key_of(&self, source: &S::Model) -> Value {
         source.get(self.source_key)
+    }
+
+    /// The source key of a source that can have a target: a null key (a
+    /// nullable `sourceKey`) links nothing. Sequelize would write a null
+    /// foreign key and then find orphans; this refuses.
+    fn linkable_key(&self, source: &S::Model) -> Result<Value, Error> {
+        let key = self.key_of(source);
+        if key == key.as_null() {
+            return Err(Error::Conflict(
+                "the source's key is null, so nothing can be linked to it",
+            ));
+        }
+        Ok(key)
     }
 
     /// `getAssociation` for a single source, unbatched. Prefer [`load`].
@@ -161,7 +195,7 @@ impl<S: EntityTrait, T: Scoped> HasOne<S, T> {
     {
         let txn = begin_write(db).await?;
         let source = lock_source::<S, _>(&txn, source_id).await?;
-        let key = self.key_of(&source);
+        let key = self.linkable_key(&source)?;
         let target = match target_id {
             Some(id) => Some(find_by_id::<T, _>(&txn, id, schema).await?),
             None => None,
@@ -218,7 +252,7 @@ impl<S: EntityTrait, T: Scoped> HasOne<S, T> {
     {
         let txn = begin_write(db).await?;
         let source = lock_source::<S, _>(&txn, source_id).await?;
-        let key = self.key_of(&source);
+        let key = self.linkable_key(&source)?;
         let current = self.current(&txn, &key, schema).await?;
         if let Some(current) = &current {
             self.unlink(&txn, current, &key, schema).await?;

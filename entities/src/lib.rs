@@ -9,6 +9,7 @@ pub mod migration;
 pub mod profile;
 pub mod project;
 pub mod seed;
+pub mod settings;
 pub mod tenancy;
 pub mod user;
 

@@ -3,12 +3,13 @@
 //! User `i` (1-based) has: a profile unless `i % 5 == 0` (public when `i` is
 //! even); a billing address unless `i % 4 == 0` and a shipping address
 //! unless `i % 3 == 0` (verified when `i % 2 == 1`); a project when `i` is
-//! even, archived when `i % 10 == 0`. A few targets of each kind are left
-//! unlinked, for `set` to link.
+//! even, archived when `i % 10 == 0`; settings unless `i % 7 == 0` (dark
+//! when `i % 2 == 1`). Its handle is `user<i>`. A few targets of each kind
+//! are left unlinked, for `set` to link.
 
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait};
 
-use crate::{address, profile, project, user};
+use crate::{address, profile, project, settings, user};
 
 /// Rows per `INSERT` (well under every backend's parameter limit).
 const CHUNK: usize = 500;
@@ -25,6 +26,7 @@ pub async fn seed<C: ConnectionTrait>(db: &C, users: i32, unlinked: i32) -> Resu
             id: Set(i),
             name: Set(format!("User {i}")),
             email: Set(format!("user{i}@example.com")),
+            handle: Set(Some(format!("user{i}"))),
         })
         .collect();
     insert_chunks::<user::Entity, _, _>(db, user_rows).await?;
@@ -33,6 +35,7 @@ pub async fn seed<C: ConnectionTrait>(db: &C, users: i32, unlinked: i32) -> Resu
     let mut profiles = Vec::new();
     let mut addresses = Vec::new();
     let mut projects = Vec::new();
+    let mut settings_rows = Vec::new();
     for (n, owner) in owners.enumerate() {
         let i = owner.unwrap_or(n as i32 + 1);
         if owner.is_none() || i % 5 != 0 {
@@ -64,6 +67,19 @@ pub async fn seed<C: ConnectionTrait>(db: &C, users: i32, unlinked: i32) -> Resu
                 });
             }
         }
+        if owner.is_none() || i % 7 != 0 {
+            settings_rows.push(settings::ActiveModel {
+                user_handle: Set(owner.map(|i| format!("user{i}"))),
+                theme: Set(if i % 2 == 1 {
+                    settings::DARK
+                } else {
+                    settings::LIGHT
+                }
+                .into()),
+                notifications: Set(i % 3 != 0),
+                ..Default::default()
+            });
+        }
         if owner.is_none() || i % 2 == 0 {
             projects.push(project::ActiveModel {
                 owner_id: Set(owner),
@@ -76,6 +92,7 @@ pub async fn seed<C: ConnectionTrait>(db: &C, users: i32, unlinked: i32) -> Resu
     insert_chunks::<profile::Entity, _, _>(db, profiles).await?;
     insert_chunks::<address::Entity, _, _>(db, addresses).await?;
     insert_chunks::<project::Entity, _, _>(db, projects).await?;
+    insert_chunks::<settings::Entity, _, _>(db, settings_rows).await?;
     fix_sequence(db, users).await?;
     Ok(true)
 }

@@ -2,8 +2,8 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::has_one::{Conditions, HasOne, ScopeValue, Scoped};
-use crate::{address, profile, project};
+use crate::has_one::{Conditions, HasOne, Lookup, OnDelete, ScopeValue, Scoped};
+use crate::{address, profile, project, settings};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "users")]
@@ -13,6 +13,9 @@ pub struct Model {
     pub name: String,
     #[sea_orm(unique)]
     pub email: String,
+    /// A unique, changeable name: the `sourceKey` of `settings`.
+    #[sea_orm(unique, nullable)]
+    pub handle: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -23,6 +26,8 @@ pub enum Relation {
     Address,
     #[sea_orm(has_one = "project::Entity")]
     Project,
+    #[sea_orm(has_one = "settings::Entity")]
+    Settings,
 }
 
 impl Related<profile::Entity> for Entity {
@@ -43,6 +48,12 @@ impl Related<project::Entity> for Entity {
     }
 }
 
+impl Related<settings::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Settings.def()
+    }
+}
+
 impl ActiveModelBehavior for ActiveModel {}
 
 /// `User.hasOne(Profile)`: FK `profiles.user_id`.
@@ -51,6 +62,7 @@ pub const PROFILE: HasOne<Entity, profile::Entity> = HasOne {
     source_key: Column::Id,
     foreign_key: profile::Column::UserId,
     scope: &[],
+    on_delete: OnDelete::SetNull,
 };
 
 /// `User.hasOne(Address, { as: 'billingAddress', scope: { kind: 'billing' } })`.
@@ -59,6 +71,7 @@ pub const BILLING_ADDRESS: HasOne<Entity, address::Entity> = HasOne {
     source_key: Column::Id,
     foreign_key: address::Column::UserId,
     scope: &[(address::Column::Kind, ScopeValue::Str(address::BILLING))],
+    on_delete: OnDelete::SetNull,
 };
 
 /// `User.hasOne(Address, { as: 'shippingAddress', scope: { kind: 'shipping' } })`.
@@ -67,6 +80,7 @@ pub const SHIPPING_ADDRESS: HasOne<Entity, address::Entity> = HasOne {
     source_key: Column::Id,
     foreign_key: address::Column::UserId,
     scope: &[(address::Column::Kind, ScopeValue::Str(address::SHIPPING))],
+    on_delete: OnDelete::SetNull,
 };
 
 /// `User.hasOne(Project, { foreignKey: 'owner_id' })`.
@@ -74,6 +88,24 @@ pub const PROJECT: HasOne<Entity, project::Entity> = HasOne {
     name: "project",
     source_key: Column::Id,
     foreign_key: project::Column::OwnerId,
+    scope: &[],
+    on_delete: OnDelete::SetNull,
+};
+
+/// `User.hasOne(Settings, { sourceKey: 'handle', foreignKey: 'user_handle',
+/// onDelete: 'CASCADE' })`: keyed by a non-primary unique column.
+pub const SETTINGS: HasOne<Entity, settings::Entity> = HasOne {
+    name: "settings",
+    source_key: Column::Handle,
+    foreign_key: settings::Column::UserHandle,
+    scope: &[],
+    on_delete: OnDelete::Cascade,
+};
+
+/// Users by handle: the inverse of `settings`.
+pub const BY_HANDLE: Lookup<Entity> = Lookup {
+    name: "handle",
+    column: Column::Handle,
     scope: &[],
 };
 

@@ -7,7 +7,7 @@
 use sea_orm::sea_query::{Alias, TableRef};
 use sea_orm_migration::prelude::*;
 
-use crate::has_one::table;
+use crate::has_one::{OnDelete, table};
 use crate::tenancy::SchemaName;
 use crate::{address, profile, project, user};
 
@@ -151,7 +151,7 @@ pub fn target_tables(
     vec![profiles, addresses, projects]
 }
 
-fn pk<C: IntoIden>(col: C) -> ColumnDef {
+pub(super) fn pk<C: IntoIden>(col: C) -> ColumnDef {
     ColumnDef::new(col)
         .integer()
         .not_null()
@@ -160,17 +160,30 @@ fn pk<C: IntoIden>(col: C) -> ColumnDef {
         .to_owned()
 }
 
+/// A foreign key to `users.id`, `ON DELETE SET NULL`, `ON UPDATE CASCADE`.
 fn fk<C: IntoIden>(
     name: &str,
     from: TableRef,
     col: C,
     users: TableRef,
 ) -> ForeignKeyCreateStatement {
+    foreign_key(name, from, col, users, user::Column::Id, OnDelete::SetNull)
+}
+
+/// A foreign key with `on_delete` and `ON UPDATE CASCADE`.
+pub(super) fn foreign_key<C: IntoIden, P: IntoIden>(
+    name: &str,
+    from: TableRef,
+    col: C,
+    to: TableRef,
+    to_col: P,
+    on_delete: OnDelete,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(name)
         .from(from, col)
-        .to(users, user::Column::Id)
-        .on_delete(ForeignKeyAction::SetNull)
+        .to(to, to_col)
+        .on_delete(on_delete.action())
         .on_update(ForeignKeyAction::Cascade)
         .to_owned()
 }

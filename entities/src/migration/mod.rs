@@ -9,15 +9,20 @@ use crate::tenancy::SchemaName;
 use crate::user;
 
 mod m20261125_000001_create_demo_tables;
+mod m20261125_000002_add_user_handle_and_settings;
 
 pub use m20261125_000001_create_demo_tables::target_tables;
+pub use m20261125_000002_add_user_handle_and_settings::settings_table;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261125_000001_create_demo_tables::Migration)]
+        vec![
+            Box::new(m20261125_000001_create_demo_tables::Migration),
+            Box::new(m20261125_000002_add_user_handle_and_settings::Migration),
+        ]
     }
 }
 
@@ -45,7 +50,11 @@ pub async fn create_tenant<C: ConnectionTrait>(db: &C, schema: &SchemaName) -> R
         }
         _ => None,
     };
-    for create in target_tables(Some(schema), users) {
+    let settings = settings_table(Some(schema), users.clone());
+    for create in target_tables(Some(schema), users)
+        .into_iter()
+        .chain([settings])
+    {
         db.execute(&create).await?;
     }
     Ok(())

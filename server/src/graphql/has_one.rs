@@ -7,7 +7,7 @@
 //! field calling [`get`] on the source type, and one [`has_one_mutations!`].
 
 use async_graphql::{Context, ID};
-use entities::has_one::{HasOne, Key, Linked, ScopeSet, Scoped};
+use entities::has_one::{HasOne, Key, Linked, Lookup, ScopeSet, Scoped};
 use entities::tenancy::{Allowlist, SchemaName};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Value};
 
@@ -77,10 +77,30 @@ where
     T: Scoped<Model: Sync>,
     O: FromRow<T::Model>,
 {
-    let Some(id) = id else {
-        return Ok(None);
+    match id {
+        Some(id) => by_lookup(ctx, Lookup::<T>::primary_key(), Value::from(id), schema).await,
+        None => Ok(None),
+    }
+}
+
+/// The row of `T` that `lookup` finds for `value` (a belongsTo inverse
+/// through a non-primary key), batched per request.
+pub async fn by_lookup<T, O>(
+    ctx: &Context<'_>,
+    lookup: Lookup<T>,
+    value: Value,
+    schema: Option<SchemaName>,
+) -> Result<Option<O>, ApiError>
+where
+    T: Scoped<Model: Sync>,
+    O: FromRow<T::Model>,
+{
+    let key = Key {
+        lookup,
+        value,
+        scopes: ScopeSet::unscoped(),
+        schema: schema.clone(),
     };
-    let key = Key::<T>::by_id(Value::from(id), schema.clone());
     let row = loaders(ctx)?.load(key).await?;
     Ok(row.map(|row| O::from_row(row, schema)))
 }

@@ -22,9 +22,10 @@ use types::{
     address::AddressMutation,
     profile::ProfileMutation,
     project::ProjectMutation,
+    settings::SettingsMutation,
     user::{
         UserBillingAddressMutation, UserMutation, UserProfileMutation, UserProjectMutation,
-        UserQuery, UserShippingAddressMutation,
+        UserQuery, UserSettingsMutation, UserShippingAddressMutation,
     },
 };
 
@@ -37,10 +38,12 @@ pub struct MutationRoot(
     UserBillingAddressMutation,
     UserShippingAddressMutation,
     UserProjectMutation,
+    UserSettingsMutation,
     UserMutation,
     ProfileMutation,
     AddressMutation,
     ProjectMutation,
+    SettingsMutation,
 );
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;

@@ -9,7 +9,7 @@ use entities::tenancy::SchemaName;
 use sea_orm::{EntityTrait, PrimaryKeyTrait};
 
 use super::error::ApiError;
-use super::types::{Address, Profile, Project, User};
+use super::types::{Address, Profile, Project, Settings, User};
 
 /// An entity exposed as a GraphQL object with a global id.
 pub trait NodeType: EntityTrait<PrimaryKey: PrimaryKeyTrait<ValueType = i32>> {
@@ -28,6 +28,9 @@ impl NodeType for entities::address::Entity {
 }
 impl NodeType for entities::project::Entity {
     const TYPE: &'static str = "Project";
+}
+impl NodeType for entities::settings::Entity {
+    const TYPE: &'static str = "Settings";
 }
 
 /// The global id of row `id` of `E`: `Type:id`, or `Type:schema:id` for a
@@ -108,6 +111,7 @@ pub enum Node {
     Profile(Profile),
     Address(Address),
     Project(Project),
+    Settings(Settings),
 }
 
 /// Keyset cursor over a row id; opaque to clients.
@@ -139,7 +143,7 @@ impl NodeQuery {
         #[graphql(desc = "A global id such as `User:42` or `Profile:tenant_a:7`.")] id: ID,
     ) -> Result<Option<Node>, ApiError> {
         use super::has_one::{by_id, schema_arg};
-        use entities::{address, profile, project, user};
+        use entities::{address, profile, project, settings, user};
         let Some(g) = split_global_id(&id) else {
             return Err(ApiError::bad_input(format!(
                 "argument `id`: {:?} is not a global id (expected \"<Type>:<n>\")",
@@ -161,6 +165,9 @@ impl NodeQuery {
             project::Entity::TYPE => by_id::<project::Entity, Project>(ctx, row, schema)
                 .await?
                 .map(Node::Project),
+            settings::Entity::TYPE => by_id::<settings::Entity, Settings>(ctx, row, schema)
+                .await?
+                .map(Node::Settings),
             ty => {
                 return Err(ApiError::bad_input(format!(
                     "argument `id`: unknown type {ty:?} in global id"

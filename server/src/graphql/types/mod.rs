@@ -3,11 +3,13 @@
 pub mod address;
 pub mod profile;
 pub mod project;
+pub mod settings;
 pub mod user;
 
 pub use address::Address;
 pub use profile::Profile;
 pub use project::Project;
+pub use settings::Settings;
 pub use user::User;
 
 use sea_orm::ActiveModelTrait;

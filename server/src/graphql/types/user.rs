@@ -3,13 +3,14 @@
 
 use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ID, InputObject, Object};
-use entities::{address, profile, project, user};
+use entities::{address, profile, project, settings, user};
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::address::{Address, AddressScope, CreateAddressInput};
 use super::profile::{CreateProfileInput, Profile, ProfileScope};
 use super::project::{CreateProjectInput, Project, ProjectScope};
+use super::settings::{CreateSettingsInput, Settings, SettingsScope};
 use super::{Input, text};
 use crate::graphql::error::ApiError;
 use crate::graphql::has_one::{self, by_id, get, has_one_mutations};
@@ -46,6 +47,11 @@ impl User {
 
     async fn email(&self) -> &str {
         &self.0.email
+    }
+
+    /// Unique, changeable; the source key of `settings`.
+    async fn handle(&self) -> Option<&str> {
+        self.0.handle.as_deref()
     }
 
     /// `User.hasOne(Profile)`: `user.getProfile({ scope, schema })`.
@@ -107,6 +113,20 @@ impl User {
         >,
     ) -> Result<Option<Project>, ApiError> {
         get(ctx, &user::PROJECT, &self.0, scope, schema).await
+    }
+
+    /// `User.hasOne(Settings, { sourceKey: 'handle', onDelete: 'CASCADE' })`:
+    /// keyed by the handle, deleted with the user.
+    async fn settings(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Model scopes of the target (settings have only the empty default).")]
+        scope: Option<Vec<SettingsScope>>,
+        #[graphql(desc = "Read the target table in this allowlisted schema.")] schema: Option<
+            String,
+        >,
+    ) -> Result<Option<Settings>, ApiError> {
+        get(ctx, &user::SETTINGS, &self.0, scope, schema).await
     }
 }
 
@@ -186,6 +206,8 @@ pub struct CreateUserInput {
     pub name: String,
     /// Unique; must contain `@`.
     pub email: String,
+    /// Unique; letters, digits, `_` and `-`, 1 to 64 characters.
+    pub handle: Option<String>,
 }
 
 /// Changes to a user; omitted fields stay as they are.
@@ -193,6 +215,21 @@ pub struct CreateUserInput {
 pub struct UpdateUserInput {
     pub name: Option<String>,
     pub email: Option<String>,
+    /// A new handle: linked settings follow it (`ON UPDATE CASCADE`).
+    pub handle: Option<String>,
+}
+
+fn handle(value: String) -> Result<String, ApiError> {
+    let ok = (1..=64).contains(&value.chars().count())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if !ok {
+        return Err(ApiError::bad_input(
+            "field `handle` must be 1 to 64 letters, digits, `_` or `-`",
+        ));
+    }
+    Ok(value)
 }
 
 fn email(value: String) -> Result<String, ApiError> {
@@ -210,6 +247,7 @@ impl Input for CreateUserInput {
         Ok(user::ActiveModel {
             name: Set(text("name", self.name, 1)?),
             email: Set(email(self.email)?),
+            handle: Set(self.handle.map(handle).transpose()?),
             ..Default::default()
         })
     }
@@ -245,13 +283,17 @@ impl UserMutation {
             if let Some(value) = input.email {
                 u.email = Set(email(value)?);
             }
+            if let Some(value) = input.handle {
+                u.handle = Set(Some(handle(value)?));
+            }
             Ok(())
         })
         .await
         .map(User)
     }
 
-    /// Deletes a user; its targets stay, unlinked (`ON DELETE SET NULL`).
+    /// Deletes a user; its profile, addresses and project stay, unlinked
+    /// (`ON DELETE SET NULL`); its settings are deleted (`CASCADE`).
     /// Returns the deleted user's global id.
     async fn delete_user(
         &self,
@@ -303,5 +345,16 @@ has_one_mutations! {
             doc "`user.createProject(values)`: creates a project owned by the user, unlinking the current one.",
         set: "setUserProject" -> SetUserProjectPayload,
             doc "`user.setProject(project)`: unlinks the current project (archived or not) and links this one; null only unlinks.",
+    }
+}
+
+has_one_mutations! {
+    UserSettingsMutation for user::SETTINGS {
+        source: User (user::Entity) as "user", arg "userId",
+        target: Settings (settings::Entity) as "settings", arg "settingsId",
+        create: "createUserSettings" (CreateSettingsInput) -> CreateUserSettingsPayload,
+            doc "`user.createSettings(values)`: creates settings linked to the user's handle, unlinking the current ones.",
+        set: "setUserSettings" -> SetUserSettingsPayload,
+            doc "`user.setSettings(settings)`: unlinks the current settings and links these to the user's handle; null only unlinks. Refused with CONFLICT when the user has no handle.",
     }
 }
