@@ -2,7 +2,7 @@
 
 use std::fmt::Debug;
 
-use sea_orm::{DbErr, EntityTrait, SqlErr};
+use sea_orm::{DbErr, EntityTrait, RuntimeErr, SqlErr};
 
 /// What can go wrong in a has-one operation, classified for the API layer.
 #[derive(Debug, thiserror::Error)]
@@ -39,4 +39,28 @@ impl From<DbErr> for Error {
             _ => Error::Db(err),
         }
     }
+}
+
+/// Whether `err` is a deadlock, a serialization failure or a busy database:
+/// the transaction may well succeed when run again.
+pub fn is_transient(err: &DbErr) -> bool {
+    let (DbErr::Exec(RuntimeErr::SqlxError(e))
+    | DbErr::Query(RuntimeErr::SqlxError(e))
+    | DbErr::Conn(RuntimeErr::SqlxError(e))) = err
+    else {
+        return false;
+    };
+    let sea_orm::sqlx::Error::Database(db) = e.as_ref() else {
+        return false;
+    };
+    if let Some(mysql) = db.try_downcast_ref::<sea_orm::sqlx::mysql::MySqlDatabaseError>() {
+        // 1213 deadlock, 1205 lock wait timeout
+        return matches!(mysql.number(), 1213 | 1205);
+    }
+    // PostgreSQL: serialization failure, deadlock. SQLite: BUSY and LOCKED
+    // with their extended codes.
+    matches!(
+        db.code().as_deref(),
+        Some("40001" | "40P01" | "5" | "6" | "261" | "262" | "517" | "773")
+    )
 }

@@ -28,7 +28,7 @@ use sea_orm::{
     TransactionTrait, Value,
 };
 
-use crate::error::Error;
+use crate::error::{Error, is_transient};
 use crate::tenancy::SchemaName;
 
 /// A scope condition's value. `const`-constructible so that associations and
@@ -193,6 +193,20 @@ impl<S: EntityTrait, T: Scoped> HasOne<S, T> {
         Id<S>: Clone + Debug,
         Id<T>: Clone + Debug,
     {
+        retrying(|| self.set_once(db, source_id.clone(), target_id.clone(), schema)).await
+    }
+
+    async fn set_once(
+        &self,
+        db: &DatabaseConnection,
+        source_id: Id<S>,
+        target_id: Option<Id<T>>,
+        schema: Option<&SchemaName>,
+    ) -> Result<Linked<S, T>, Error>
+    where
+        Id<S>: Clone + Debug,
+        Id<T>: Clone + Debug,
+    {
         let txn = begin_write(db).await?;
         let source = lock_source::<S, _>(&txn, source_id).await?;
         let key = self.linkable_key(&source)?;
@@ -239,6 +253,21 @@ impl<S: EntityTrait, T: Scoped> HasOne<S, T> {
     /// the association scope set, after unlinking the current one, in one
     /// transaction.
     pub async fn create<A>(
+        &self,
+        db: &DatabaseConnection,
+        source_id: Id<S>,
+        values: A,
+        schema: Option<&SchemaName>,
+    ) -> Result<Linked<S, T>, Error>
+    where
+        A: ActiveModelTrait<Entity = T> + Clone + Send,
+        Id<S>: Clone + Debug,
+        Id<T>: Clone + Debug,
+    {
+        retrying(|| self.create_once(db, source_id.clone(), values.clone(), schema)).await
+    }
+
+    async fn create_once<A>(
         &self,
         db: &DatabaseConnection,
         source_id: Id<S>,
@@ -543,6 +572,36 @@ pub fn pk_column<E: EntityTrait>() -> E::Column {
 
 fn pk_value<E: EntityTrait>(model: &E::Model) -> Value {
     model.get(pk_column::<E>())
+}
+
+/// How many times a mutation runs when it hits a deadlock, a serialization
+/// failure or a busy database before it gives up with `CONFLICT`.
+pub const ATTEMPTS: u32 = 8;
+
+/// Runs a transaction again on transient failures, with a short growing,
+/// jittered pause; after [`ATTEMPTS`] it reports a conflict.
+async fn retrying<R, F, Fut>(mut run: F) -> Result<R, Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<R, Error>>,
+{
+    for attempt in 1..=ATTEMPTS {
+        match run().await {
+            Err(Error::Db(err)) if is_transient(&err) => {
+                tracing::debug!(attempt, error = %err, "transient failure, retrying");
+                // Jitter from the clock keeps colliding retries apart.
+                let jitter = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| u64::from(d.subsec_nanos()) % 5);
+                let pause = u64::from(attempt) * 2 + jitter;
+                tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+            }
+            other => return other,
+        }
+    }
+    Err(Error::Conflict(
+        "the change kept colliding with concurrent changes; try again",
+    ))
 }
 
 /// Begins a transaction that writes: `BEGIN IMMEDIATE` on SQLite, so that

@@ -2,11 +2,14 @@
 //! Each test runs on SQLite, PostgreSQL and MariaDB (see `backend_tests!`).
 
 mod batching;
+mod concurrency;
+mod conformance;
 mod errors;
 mod has_one_create;
 mod has_one_get;
 mod has_one_set;
 mod http;
+mod model;
 mod relay;
 mod schema;
 mod schema_option;
