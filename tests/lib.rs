@@ -40,6 +40,8 @@ impl Backend {
 pub struct Options {
     pub seed_users: i32,
     pub schemas: Vec<String>,
+    /// Changes any other setting (limits, timeouts, ...).
+    pub configure: fn(&mut Settings),
 }
 
 impl Default for Options {
@@ -47,6 +49,7 @@ impl Default for Options {
         Options {
             seed_users: 20,
             schemas: Vec::new(),
+            configure: |_| {},
         }
     }
 }
@@ -79,7 +82,7 @@ static NEXT_ID: AtomicU32 = AtomicU32::new(0);
 
 fn init_logs() {
     if std::env::var_os("TEST_LOG").is_some() {
-        hasone::telemetry::init();
+        hasone::telemetry::init(hasone::config::LogFormat::Text);
     }
 }
 
@@ -133,15 +136,16 @@ impl TestApp {
                 (url, Cleanup::Database { admin_url, names })
             }
         };
-        let settings = Settings {
+        let mut settings = Settings {
             addr: "127.0.0.1:0".into(),
             database_url: database_url.clone(),
             schemas: schemas.iter().map(|(_, real)| real.clone()).collect(),
             seed_users: options.seed_users,
-            max_page_size: 100,
             workers: 1,
-            db_pool_size: 8,
+            ..Settings::default()
         };
+        settings.pool.db_pool_size = 8;
+        (options.configure)(&mut settings);
         let app = Application::build(settings)
             .await
             .unwrap_or_else(|e| panic!("application failed to start on {backend:?}: {e}"));

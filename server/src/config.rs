@@ -1,17 +1,33 @@
 //! Typed settings: defaults, overridden by environment variables, overridden
-//! by flags.
+//! by flags. Every default is a constant, used by clap and by [`Default`].
 
-use clap::Args;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
 use entities::tenancy::{Allowlist, InvalidSchemaName};
 
 /// The default database: an SQLite file in the working directory, created
 /// on first run.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://hasone.sqlite?mode=rwc";
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+const SEED_USERS: i32 = 300;
+const WORKERS: usize = 0;
+const SHUTDOWN_TIMEOUT_SECS: u64 = 30;
+const MAX_PAGE_SIZE: u64 = 100;
+const MAX_DEPTH: usize = 12;
+const MAX_COMPLEXITY: usize = 500;
+const MAX_ALIASES: usize = 30;
+const MAX_BATCH: usize = 10;
+const MAX_BODY_BYTES: usize = 64 * 1024;
+const REQUEST_TIMEOUT_MS: u64 = 10_000;
+const DB_POOL_SIZE: u32 = 16;
+const DB_ACQUIRE_TIMEOUT_MS: u64 = 5_000;
+const DB_STATEMENT_TIMEOUT_MS: u64 = 5_000;
 
 #[derive(Args, Clone, Debug)]
 pub struct Settings {
     /// Address to listen on.
-    #[arg(long, env = "HASONE_ADDR", default_value = "127.0.0.1:8080")]
+    #[arg(long, env = "HASONE_ADDR", default_value = DEFAULT_ADDR)]
     pub addr: String,
 
     /// Database URL: sqlite://, postgres:// or mysql://.
@@ -23,25 +39,134 @@ pub struct Settings {
     pub schemas: Vec<String>,
 
     /// Demo users seeded into an empty database at start (0: none).
-    #[arg(long, env = "HASONE_SEED_USERS", default_value_t = 300)]
+    #[arg(long, env = "HASONE_SEED_USERS", default_value_t = SEED_USERS)]
     pub seed_users: i32,
 
-    /// Largest `first` accepted by connections.
-    #[arg(long, env = "HASONE_MAX_PAGE_SIZE", default_value_t = 100)]
-    pub max_page_size: u64,
-
     /// HTTP worker threads (0: one per core).
-    #[arg(long, env = "HASONE_WORKERS", default_value_t = 0)]
+    #[arg(long, env = "HASONE_WORKERS", default_value_t = WORKERS)]
     pub workers: usize,
 
-    /// Largest database connection pool.
-    #[arg(long, env = "HASONE_DB_POOL_SIZE", default_value_t = 16)]
+    /// Origins allowed to call the API from a browser (CORS), comma
+    /// separated; none by default (same origin only).
+    #[arg(long, env = "HASONE_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+
+    /// Serve introspection (`__schema`, `__type`); `false` turns it off.
+    #[arg(long, env = "HASONE_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
+    pub introspection: bool,
+
+    /// Log format.
+    #[arg(long, env = "HASONE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    /// Seconds in-flight requests get to finish after SIGTERM/SIGINT.
+    #[arg(long, env = "HASONE_SHUTDOWN_TIMEOUT_SECS", default_value_t = SHUTDOWN_TIMEOUT_SECS)]
+    pub shutdown_timeout_secs: u64,
+
+    #[command(flatten)]
+    pub limits: Limits,
+
+    #[command(flatten)]
+    pub pool: Pool,
+}
+
+/// Limits on what one request may ask for.
+#[derive(Args, Clone, Debug)]
+pub struct Limits {
+    /// Largest `first` accepted by connections.
+    #[arg(long, env = "HASONE_MAX_PAGE_SIZE", default_value_t = MAX_PAGE_SIZE)]
+    pub max_page_size: u64,
+
+    /// Deepest selection nesting.
+    #[arg(long, env = "HASONE_MAX_DEPTH", default_value_t = MAX_DEPTH)]
+    pub max_depth: usize,
+
+    /// Largest query complexity (one per field).
+    #[arg(long, env = "HASONE_MAX_COMPLEXITY", default_value_t = MAX_COMPLEXITY)]
+    pub max_complexity: usize,
+
+    /// Most aliased fields in one document.
+    #[arg(long, env = "HASONE_MAX_ALIASES", default_value_t = MAX_ALIASES)]
+    pub max_aliases: usize,
+
+    /// Most operations in one batched POST.
+    #[arg(long, env = "HASONE_MAX_BATCH", default_value_t = MAX_BATCH)]
+    pub max_batch: usize,
+
+    /// Largest request body, in bytes.
+    #[arg(long, env = "HASONE_MAX_BODY_BYTES", default_value_t = MAX_BODY_BYTES)]
+    pub max_body_bytes: usize,
+
+    /// Milliseconds a request may run before it is answered with `TIMEOUT`.
+    #[arg(long, env = "HASONE_REQUEST_TIMEOUT_MS", default_value_t = REQUEST_TIMEOUT_MS)]
+    pub request_timeout_ms: u64,
+}
+
+/// The database pool.
+#[derive(Args, Clone, Debug)]
+pub struct Pool {
+    /// Largest connection pool.
+    #[arg(long, env = "HASONE_DB_POOL_SIZE", default_value_t = DB_POOL_SIZE)]
     pub db_pool_size: u32,
+
+    /// Milliseconds to wait for a free connection.
+    #[arg(long, env = "HASONE_DB_ACQUIRE_TIMEOUT_MS", default_value_t = DB_ACQUIRE_TIMEOUT_MS)]
+    pub db_acquire_timeout_ms: u64,
+
+    /// Milliseconds one SQL statement may run (PostgreSQL
+    /// `statement_timeout`, MariaDB `max_statement_time`; SQLite: none).
+    #[arg(long, env = "HASONE_DB_STATEMENT_TIMEOUT_MS", default_value_t = DB_STATEMENT_TIMEOUT_MS)]
+    pub db_statement_timeout_ms: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
 }
 
 impl Settings {
     /// The validated `schema` allowlist.
     pub fn allowlist(&self) -> Result<Allowlist, InvalidSchemaName> {
         Allowlist::new(&self.schemas)
+    }
+}
+
+impl Limits {
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_millis(self.request_timeout_ms)
+    }
+}
+
+/// The defaults, without reading the environment (tests, embedding).
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            addr: DEFAULT_ADDR.into(),
+            database_url: DEFAULT_DATABASE_URL.into(),
+            schemas: Vec::new(),
+            seed_users: SEED_USERS,
+            workers: WORKERS,
+            cors_origins: Vec::new(),
+            introspection: true,
+            log_format: LogFormat::Text,
+            shutdown_timeout_secs: SHUTDOWN_TIMEOUT_SECS,
+            limits: Limits {
+                max_page_size: MAX_PAGE_SIZE,
+                max_depth: MAX_DEPTH,
+                max_complexity: MAX_COMPLEXITY,
+                max_aliases: MAX_ALIASES,
+                max_batch: MAX_BATCH,
+                max_body_bytes: MAX_BODY_BYTES,
+                request_timeout_ms: REQUEST_TIMEOUT_MS,
+            },
+            pool: Pool {
+                db_pool_size: DB_POOL_SIZE,
+                db_acquire_timeout_ms: DB_ACQUIRE_TIMEOUT_MS,
+                db_statement_timeout_ms: DB_STATEMENT_TIMEOUT_MS,
+            },
+        }
     }
 }

@@ -60,15 +60,41 @@ pub async fn connect(settings: &Settings) -> Result<Database, DbErr> {
         .map_err(|e| DbErr::Custom(e.to_string()))?;
     let attach = sqlite_attachments(&settings.database_url, &allowlist);
     let mut opts = ConnectOptions::new(settings.database_url.clone());
-    opts.max_connections(settings.db_pool_size)
+    let pool = &settings.pool;
+    let statement_timeout = Duration::from_millis(pool.db_statement_timeout_ms);
+    opts.max_connections(pool.db_pool_size)
         .min_connections(1)
-        .acquire_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_millis(pool.db_acquire_timeout_ms))
         .connect_timeout(Duration::from_secs(5))
+        .statement_timeout(statement_timeout)
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
+        })
+        .map_sqlx_mysql_pool_opts(move |pool| {
+            pool.after_connect(move |conn, _| {
+                Box::pin(async move {
+                    // MariaDB takes seconds, MySQL milliseconds.
+                    let mariadb = format!(
+                        "SET SESSION max_statement_time = {}",
+                        statement_timeout.as_secs_f64()
+                    );
+                    if raw_sql(AssertSqlSafe(mariadb))
+                        .execute(&mut *conn)
+                        .await
+                        .is_err()
+                    {
+                        let mysql = format!(
+                            "SET SESSION max_execution_time = {}",
+                            statement_timeout.as_millis()
+                        );
+                        raw_sql(AssertSqlSafe(mysql)).execute(&mut *conn).await?;
+                    }
+                    Ok(())
+                })
+            })
         })
         .map_sqlx_sqlite_pool_opts(move |pool| {
             let attach = attach.clone();

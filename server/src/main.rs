@@ -6,7 +6,7 @@ use hasone::cli::{self, Cli};
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    hasone::telemetry::init();
+    hasone::telemetry::init(cli.settings.log_format);
     match cli::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {

@@ -1,11 +1,34 @@
 //! HTTP routes: `/graphql` (POST, GET, GraphiQL), `/health`, `/ready`.
+//!
+//! GraphQL over HTTP: POST bodies are JSON (a request or a batch) up to
+//! `HASONE_MAX_BODY_BYTES`; GET runs queries only (a mutation is `405`).
+//! CSRF prevention as Apollo Server's `csrfPrevention`: a GET, or a POST
+//! whose content type a browser may send cross-site without a preflight,
+//! must carry a non-empty `graphql-require-preflight` (or Apollo's
+//! `apollo-require-preflight` / `x-apollo-operation-name`) header.
+//! Answers are `application/graphql-response+json` when the client accepts
+//! it (requests refused before execution then get `400`), otherwise
+//! `application/json` with `200`.
+
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use async_graphql_actix_web::{GraphQLBatchRequest, GraphQLResponse};
+use async_graphql::{BatchRequest, BatchResponse};
 use sea_orm::DatabaseConnection;
+use serde_json::{Value, json};
 
 use crate::graphql::Api;
+use crate::graphql::error::REQUEST_ERROR_CODES;
+
+/// Headers that prove a request was preflighted (or sent by a non-browser).
+pub const CSRF_HEADERS: [&str; 3] = [
+    "graphql-require-preflight",
+    "apollo-require-preflight",
+    "x-apollo-operation-name",
+];
+
+const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -18,40 +41,102 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// POST: a single request or a batch, queries and mutations.
-async fn graphql_post(api: web::Data<Api>, req: GraphQLBatchRequest) -> GraphQLResponse {
-    api.execute_batch(req.into_inner()).await.into()
+async fn graphql_post(api: web::Data<Api>, http: HttpRequest, body: web::Bytes) -> HttpResponse {
+    let id = request_id(&http);
+    if !is_json(&http) && !has_csrf_header(&http) {
+        return refuse(&http, &id, StatusCode::BAD_REQUEST, CSRF_MESSAGE);
+    }
+    let batch: BatchRequest = match serde_json::from_slice(&body) {
+        Ok(batch) => batch,
+        Err(err) => {
+            let message = format!("the body is not a GraphQL request in JSON: {err}");
+            return refuse(&http, &id, StatusCode::BAD_REQUEST, &message);
+        }
+    };
+    let response = api.execute_batch(batch, &id).await;
+    respond(&http, &id, response)
 }
 
 /// GET: GraphiQL for a browser asking for HTML without a query; otherwise
-/// a query (never a mutation: that is `405 Method Not Allowed`).
+/// a query (never a mutation).
 async fn graphql_get(api: web::Data<Api>, http: HttpRequest) -> HttpResponse {
     if wants_html(&http) && !http.query_string().contains("query=") {
         return crate::graphiql::page();
     }
-    let req = match async_graphql::http::parse_query_string(http.query_string()) {
-        Ok(req) => req,
-        Err(err) => {
-            return error_response(StatusCode::BAD_REQUEST, &err.to_string());
-        }
+    let id = request_id(&http);
+    let request = match async_graphql::http::parse_query_string(http.query_string()) {
+        Ok(request) => request,
+        Err(err) => return refuse(&http, &id, StatusCode::BAD_REQUEST, &err.to_string()),
     };
-    if is_mutation(&req) {
-        return error_response(
+    if is_mutation(&request) {
+        let mut resp = refuse(
+            &http,
+            &id,
             StatusCode::METHOD_NOT_ALLOWED,
             "mutations are only accepted over POST",
-        )
-        .map_into_boxed_body();
+        );
+        resp.headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+        return resp;
     }
-    let resp: GraphQLResponse = api.execute(req).await.into();
-    actix_web::Responder::respond_to(resp, &http).map_into_boxed_body()
+    if !has_csrf_header(&http) {
+        return refuse(&http, &id, StatusCode::BAD_REQUEST, CSRF_MESSAGE);
+    }
+    let response = api.execute(request, &id).await;
+    respond(&http, &id, BatchResponse::Single(response))
+}
+
+const CSRF_MESSAGE: &str = "this request could have been sent by another site (CSRF): send it as POST with `content-type: application/json`, or add a `graphql-require-preflight: 1` header";
+
+fn header_str(http: &HttpRequest, name: impl header::AsHeaderName) -> Option<&str> {
+    http.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// `application/json` (or the GraphQL response type): a content type a
+/// browser preflights cross-site.
+fn is_json(http: &HttpRequest) -> bool {
+    header_str(http, header::CONTENT_TYPE).is_some_and(|ct| {
+        let essence = ct
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        essence == "application/json" || essence == GRAPHQL_RESPONSE_JSON
+    })
+}
+
+fn has_csrf_header(http: &HttpRequest) -> bool {
+    CSRF_HEADERS
+        .iter()
+        .any(|name| header_str(http, *name).is_some_and(|v| !v.trim().is_empty()))
 }
 
 fn wants_html(http: &HttpRequest) -> bool {
     http.method() == Method::GET
-        && http
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"))
+        && header_str(http, header::ACCEPT).is_some_and(|v| v.contains("text/html"))
+}
+
+fn wants_graphql_response_json(http: &HttpRequest) -> bool {
+    header_str(http, header::ACCEPT).is_some_and(|v| v.contains(GRAPHQL_RESPONSE_JSON))
+}
+
+/// The client's `x-request-id` when it is short and plain, else a new one.
+fn request_id(http: &HttpRequest) -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    if let Some(id) = header_str(http, "x-request-id")
+        && !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return id.to_owned();
+    }
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    format!("{nanos:x}-{:x}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 /// Whether the operation a GET would run is a mutation (or subscription).
@@ -72,25 +157,78 @@ fn is_mutation(req: &async_graphql::Request) -> bool {
     }
 }
 
-fn error_response(status: StatusCode, message: &str) -> HttpResponse {
+/// An answer refusing the request before execution.
+fn refuse(http: &HttpRequest, id: &str, status: StatusCode, message: &str) -> HttpResponse {
+    let body = json!({
+        "errors": [{ "message": message, "extensions": { "code": "BAD_REQUEST", "requestId": id } }]
+    });
+    let content_type = if wants_graphql_response_json(http) {
+        GRAPHQL_RESPONSE_JSON
+    } else {
+        "application/json"
+    };
     HttpResponse::build(status)
-        .insert_header((header::ALLOW, "GET, POST"))
-        .json(serde_json::json!({
-            "errors": [{ "message": message, "extensions": { "code": "BAD_REQUEST" } }]
-        }))
+        .content_type(content_type)
+        .insert_header(("x-request-id", id))
+        .body(body.to_string())
+}
+
+/// Serializes a response; a request refused before execution has no
+/// `data`, and with `application/graphql-response+json` a `400`.
+fn respond(http: &HttpRequest, id: &str, response: BatchResponse) -> HttpResponse {
+    let graphql_json = wants_graphql_response_json(http);
+    let mut body = match serde_json::to_value(&response) {
+        Ok(body) => body,
+        Err(err) => {
+            tracing::error!(error = %err, "cannot serialize a response");
+            return HttpResponse::InternalServerError().finish();
+        }
+    };
+    let mut refused = false;
+    let mut strip = |one: &mut Value| {
+        let request_error = one["errors"].as_array().is_some_and(|errs| {
+            !errs.is_empty()
+                && errs.iter().all(|e| {
+                    e["extensions"]["code"]
+                        .as_str()
+                        .is_some_and(|c| REQUEST_ERROR_CODES.contains(&c))
+                })
+        });
+        if request_error && let Some(obj) = one.as_object_mut() {
+            obj.remove("data");
+            refused = true;
+        }
+    };
+    match &mut body {
+        Value::Array(items) => items.iter_mut().for_each(&mut strip),
+        one => strip(one),
+    }
+    let status = if graphql_json && refused && matches!(response, BatchResponse::Single(_)) {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    HttpResponse::build(status)
+        .content_type(if graphql_json {
+            GRAPHQL_RESPONSE_JSON
+        } else {
+            "application/json"
+        })
+        .insert_header(("x-request-id", id))
+        .body(body.to_string())
 }
 
 async fn health() -> HttpResponse {
-    HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
+    HttpResponse::Ok().json(json!({ "status": "ok" }))
 }
 
 /// Ready when the database answers.
 async fn ready(db: web::Data<DatabaseConnection>) -> HttpResponse {
     match db.ping().await {
-        Ok(()) => HttpResponse::Ok().json(serde_json::json!({ "status": "ready" })),
+        Ok(()) => HttpResponse::Ok().json(json!({ "status": "ready" })),
         Err(err) => {
             tracing::warn!(error = %err, "database not ready");
-            HttpResponse::ServiceUnavailable().json(serde_json::json!({ "status": "unavailable" }))
+            HttpResponse::ServiceUnavailable().json(json!({ "status": "unavailable" }))
         }
     }
 }

@@ -3,14 +3,39 @@
 
 use std::net::{SocketAddr, TcpListener};
 
+use actix_cors::Cors;
 use actix_web::dev::Server;
 pub use actix_web::dev::ServerHandle;
+use actix_web::http::{Method, header};
+use actix_web::middleware::Condition;
 use actix_web::{App, HttpServer, web};
 
 use crate::config::Settings;
 use crate::db::{self, Database};
 use crate::graphql::{Api, SchemaDeps};
-use crate::routes;
+use crate::routes::{self, CSRF_HEADERS};
+
+/// CORS for the configured origins: GET and POST with the headers GraphQL
+/// clients send.
+fn cors(origins: &[String]) -> Cors {
+    let mut headers = vec![
+        header::CONTENT_TYPE,
+        header::ACCEPT,
+        header::HeaderName::from_static("x-request-id"),
+    ];
+    headers.extend(
+        CSRF_HEADERS
+            .iter()
+            .map(|h| header::HeaderName::from_static(h)),
+    );
+    origins
+        .iter()
+        .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
+        .allowed_methods([Method::GET, Method::POST])
+        .allowed_headers(headers)
+        .expose_headers([header::HeaderName::from_static("x-request-id")])
+        .max_age(3600)
+}
 
 /// Why the application could not start.
 #[derive(Debug, thiserror::Error)]
@@ -48,7 +73,8 @@ impl Application {
         let api = Api::new(SchemaDeps {
             db: db.conn.clone(),
             allowlist,
-            max_page_size: settings.max_page_size,
+            limits: settings.limits.clone(),
+            introspection: settings.introspection,
         });
         let listener = TcpListener::bind(&settings.addr).map_err(|source| StartupError::Bind {
             addr: settings.addr.clone(),
@@ -60,12 +86,17 @@ impl Application {
         })?;
         let api = web::Data::new(api);
         let conn = web::Data::new(db.conn.clone());
+        let body_limit = settings.limits.max_body_bytes;
+        let origins = settings.cors_origins.clone();
         let mut server = HttpServer::new(move || {
             App::new()
+                .wrap(Condition::new(!origins.is_empty(), cors(&origins)))
+                .app_data(web::PayloadConfig::new(body_limit))
                 .app_data(api.clone())
                 .app_data(conn.clone())
                 .configure(routes::configure)
-        });
+        })
+        .shutdown_timeout(settings.shutdown_timeout_secs);
         if settings.workers > 0 {
             server = server.workers(settings.workers);
         }

@@ -27,6 +27,7 @@ async fn get_runs_queries_but_never_mutations(app: TestApp) -> TestApp {
     let resp = app
         .client
         .get(format!("{}/graphql", app.url))
+        .header("graphql-require-preflight", "1")
         .query(&[("query", "{ user(id: 1) { profile { id } } }")])
         .send()
         .await

@@ -5,6 +5,7 @@ mod batching;
 mod concurrency;
 mod conformance;
 mod errors;
+mod hardening;
 mod has_one_create;
 mod has_one_get;
 mod has_one_set;

@@ -1,8 +1,8 @@
 //! The one place where errors become GraphQL errors with `extensions.code`.
 //!
-//! Codes: `NOT_FOUND`, `BAD_USER_INPUT`, `CONFLICT`, `INTERNAL`, and for
-//! requests refused before execution `GRAPHQL_PARSE_FAILED` and
-//! `GRAPHQL_VALIDATION_FAILED`. Messages never carry SQL: database errors
+//! Codes: `NOT_FOUND`, `BAD_USER_INPUT`, `CONFLICT`, `INTERNAL`, `TIMEOUT`,
+//! and for requests refused before execution `GRAPHQL_PARSE_FAILED`,
+//! `GRAPHQL_VALIDATION_FAILED`, `LIMIT_EXCEEDED` and `BAD_REQUEST`. Messages never carry SQL: database errors
 //! are logged and answered as `INTERNAL`.
 
 use std::sync::Arc;
@@ -83,6 +83,15 @@ impl From<Arc<DbErr>> for ApiError {
     }
 }
 
+/// Codes of errors that refuse the whole request before execution: the
+/// answer then has no `data`.
+pub const REQUEST_ERROR_CODES: [&str; 4] = [
+    "GRAPHQL_PARSE_FAILED",
+    "GRAPHQL_VALIDATION_FAILED",
+    super::limits::LIMIT_EXCEEDED,
+    "BAD_REQUEST",
+];
+
 fn tag(err: &mut ServerError, code: &'static str) {
     let ext = err.extensions.get_or_insert_with(Default::default);
     if ext.get("code").is_none() {
@@ -121,8 +130,23 @@ impl Extension for ErrorCodes {
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
         next.run(ctx).await.map_err(|mut errs| {
-            errs.iter_mut()
-                .for_each(|e| tag(e, "GRAPHQL_VALIDATION_FAILED"));
+            for e in &mut errs {
+                // async-graphql's own depth and complexity limits.
+                let limit = [
+                    "too deep",
+                    "too complex",
+                    "recursion depth",
+                    "too many directives",
+                ]
+                .iter()
+                .any(|m| e.message.contains(m));
+                let code = if limit {
+                    super::limits::LIMIT_EXCEEDED
+                } else {
+                    "GRAPHQL_VALIDATION_FAILED"
+                };
+                tag(e, code);
+            }
             errs
         })
     }

@@ -5,18 +5,25 @@
 pub mod crud;
 pub mod error;
 pub mod has_one;
+pub mod limits;
 pub mod loaders;
 pub mod relay;
 pub mod types;
 
+use std::time::Instant;
+
 use async_graphql::{
-    BatchRequest, BatchResponse, EmptySubscription, MergedObject, Request, Response, Schema,
+    BatchRequest, BatchResponse, EmptySubscription, ErrorExtensions, MergedObject, Request,
+    Response, Schema,
 };
 use entities::tenancy::Allowlist;
 use sea_orm::DatabaseConnection;
+use tokio::time::timeout;
 
+use crate::config::{Limits, Settings};
 use crate::db::Statements;
 use error::ErrorCodes;
+use limits::{AliasLimit, LIMIT_EXCEEDED, request_error};
 use loaders::Loaders;
 use types::{
     address::AddressMutation,
@@ -52,7 +59,8 @@ pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 pub struct SchemaDeps {
     pub db: DatabaseConnection,
     pub allowlist: Allowlist,
-    pub max_page_size: u64,
+    pub limits: Limits,
+    pub introspection: bool,
 }
 
 /// Limits of a page of a connection.
@@ -62,7 +70,8 @@ pub struct PageLimits {
 }
 
 pub fn build_schema(deps: SchemaDeps) -> AppSchema {
-    Schema::build(
+    let limits = &deps.limits;
+    let mut builder = Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
         EmptySubscription,
@@ -70,35 +79,47 @@ pub fn build_schema(deps: SchemaDeps) -> AppSchema {
     .data(deps.db)
     .data(deps.allowlist)
     .data(PageLimits {
-        max_page_size: deps.max_page_size,
+        max_page_size: limits.max_page_size,
     })
-    .extension(ErrorCodes)
-    .finish()
+    .limit_depth(limits.max_depth)
+    .limit_complexity(limits.max_complexity)
+    .extension(AliasLimit(limits.max_aliases))
+    .extension(ErrorCodes);
+    if !deps.introspection {
+        builder = builder.disable_introspection();
+    }
+    builder.finish()
 }
 
 /// The schema in SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
+    let settings = Settings::default();
     build_schema(SchemaDeps {
         db: DatabaseConnection::default(),
         allowlist: Allowlist::default(),
-        max_page_size: 100,
+        limits: settings.limits,
+        introspection: true,
     })
     .sdl()
 }
 
 /// Executes requests, each with its own loaders (never shared across
-/// requests), counting the statements each one issues.
+/// requests), within the request timeout, counting the statements each one
+/// issues and logging one line per operation.
 pub struct Api {
     schema: AppSchema,
     db: DatabaseConnection,
+    limits: Limits,
 }
 
 impl Api {
     pub fn new(deps: SchemaDeps) -> Self {
         let db = deps.db.clone();
+        let limits = deps.limits.clone();
         Api {
             schema: build_schema(deps),
             db,
+            limits,
         }
     }
 
@@ -106,26 +127,76 @@ impl Api {
         &self.schema
     }
 
-    pub async fn execute(&self, request: Request) -> Response {
+    pub async fn execute(&self, request: Request, request_id: &str) -> Response {
         let operation = request.operation_name.clone();
         let request = request.data(Loaders::new(self.db.clone()));
-        let (response, statements) = Statements::count(self.schema.execute(request)).await;
-        tracing::debug!(
-            ?operation,
+        let started = Instant::now();
+        let run = Statements::count(self.schema.execute(request));
+        let (mut response, statements) = match timeout(self.limits.request_timeout(), run).await {
+            Ok(done) => done,
+            Err(_) => {
+                let message = format!(
+                    "the request took longer than {} ms",
+                    self.limits.request_timeout_ms
+                );
+                let err = async_graphql::Error::new(message)
+                    .extend_with(|_, e| e.set("code", "TIMEOUT"))
+                    .into_server_error(Default::default());
+                (Response::from_errors(vec![err]), 0)
+            }
+        };
+        for err in &mut response.errors {
+            let ext = err.extensions.get_or_insert_with(Default::default);
+            if ext.get("code").is_none() {
+                // Raised by async-graphql outside parsing, validation and
+                // resolvers, e.g. an unknown `operationName`.
+                ext.set(
+                    "code",
+                    if err.path.is_empty() {
+                        "BAD_REQUEST"
+                    } else {
+                        "INTERNAL"
+                    },
+                );
+            }
+            ext.set("requestId", request_id);
+        }
+        let codes: Vec<String> = response
+            .errors
+            .iter()
+            .filter_map(|e| e.extensions.as_ref()?.get("code").map(|c| c.to_string()))
+            .collect();
+        tracing::info!(
+            request_id,
+            operation = operation.as_deref().unwrap_or(""),
+            duration_ms = started.elapsed().as_millis() as u64,
             statements,
-            errors = response.errors.len(),
-            "graphql request"
+            errors = ?codes,
+            "graphql"
         );
         response
     }
 
-    pub async fn execute_batch(&self, batch: BatchRequest) -> BatchResponse {
+    pub async fn execute_batch(&self, batch: BatchRequest, request_id: &str) -> BatchResponse {
         match batch {
-            BatchRequest::Single(request) => BatchResponse::Single(self.execute(request).await),
+            BatchRequest::Single(request) => {
+                BatchResponse::Single(self.execute(request, request_id).await)
+            }
+            BatchRequest::Batch(requests) if requests.len() > self.limits.max_batch => {
+                let message = format!(
+                    "the batch has {} operations; at most {} are allowed",
+                    requests.len(),
+                    self.limits.max_batch
+                );
+                BatchResponse::Single(Response::from_errors(vec![request_error(
+                    message,
+                    LIMIT_EXCEEDED,
+                )]))
+            }
             BatchRequest::Batch(requests) => {
                 let mut responses = Vec::with_capacity(requests.len());
                 for request in requests {
-                    responses.push(self.execute(request).await);
+                    responses.push(self.execute(request, request_id).await);
                 }
                 BatchResponse::Batch(responses)
             }

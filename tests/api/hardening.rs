@@ -1,0 +1,310 @@
+//! Production defaults: limits, CSRF prevention, GraphQL-over-HTTP status
+//! codes, timeouts, request ids, the introspection switch.
+
+use hasone::config::Settings;
+use hasone_tests::{Options, TestApp, backend_tests};
+use serde_json::{Value, json};
+
+backend_tests!(
+    limits_answer_limit_exceeded,
+    csrf_prevention_refuses_simple_requests_without_a_header,
+    bodies_over_the_limit_or_not_json_are_4xx,
+    graphql_response_json_gets_400_for_refused_requests,
+    errors_carry_the_request_id,
+    malformed_requests_leave_the_server_serving,
+);
+
+fn tight(settings: &mut Settings) {
+    settings.limits.max_depth = 6;
+    settings.limits.max_aliases = 3;
+    settings.limits.max_batch = 2;
+    settings.limits.max_body_bytes = 2048;
+    settings.limits.max_complexity = 40;
+}
+
+mod tight_limits {
+    use super::*;
+    backend_tests!(
+        options = Options { configure: tight, ..Options::default() };
+        tight_limits_are_enforced,
+    );
+}
+
+fn no_introspection(settings: &mut Settings) {
+    settings.introspection = false;
+}
+
+mod without_introspection {
+    use super::*;
+    backend_tests!(
+        options = Options { configure: no_introspection, ..Options::default() };
+        introspection_can_be_switched_off,
+    );
+}
+
+fn impatient(settings: &mut Settings) {
+    settings.limits.request_timeout_ms = 1;
+}
+
+mod with_timeout {
+    use super::*;
+    backend_tests!(
+        options = Options { configure: impatient, ..Options::default() };
+        slow_requests_time_out_cleanly,
+    );
+}
+
+async fn post(
+    app: &TestApp,
+    body: &str,
+    content_type: &str,
+    headers: &[(&str, &str)],
+) -> (u16, Value) {
+    let mut req = app
+        .client
+        .post(format!("{}/graphql", app.url))
+        .header("content-type", content_type)
+        .body(body.to_owned());
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let resp = req.send().await.expect("POST");
+    let status = resp.status().as_u16();
+    let text = resp.text().await.unwrap_or_default();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+async fn limits_answer_limit_exceeded(app: TestApp) -> TestApp {
+    // Default depth limit 12.
+    let deep = "{ user(id: 1) { profile { user { profile { user { profile { user { profile { user { profile { user { profile { id } } } } } } } } } } } } }";
+    let resp = app.gql(deep, json!({})).await;
+    assert_eq!(
+        resp["errors"][0]["extensions"]["code"],
+        json!("LIMIT_EXCEEDED"),
+        "{resp}"
+    );
+    assert!(
+        resp.get("data").is_none(),
+        "refused before execution: {resp}"
+    );
+    let many: String = (0..31)
+        .map(|i| format!("a{i}: user(id: 1) {{ id }} "))
+        .collect();
+    let resp = app.gql(&format!("{{ {many} }}"), json!({})).await;
+    assert_eq!(
+        resp["errors"][0]["extensions"]["code"],
+        json!("LIMIT_EXCEEDED"),
+        "{resp}"
+    );
+    app
+}
+
+async fn tight_limits_are_enforced(app: TestApp) -> TestApp {
+    let ok = app
+        .gql("{ a: user(id: 1) { id } b: user(id: 2) { id } }", json!({}))
+        .await;
+    assert!(ok.get("errors").is_none(), "{ok}");
+    for query in [
+        "{ a: user(id: 1) { id } b: user(id: 2) { id } c: user(id: 3) { id } d: user(id: 4) { id } }",
+        "{ user(id: 1) { profile { user { profile { user { profile { id } } } } } } }",
+    ] {
+        let resp = app.gql(query, json!({})).await;
+        assert_eq!(
+            resp["errors"][0]["extensions"]["code"],
+            json!("LIMIT_EXCEEDED"),
+            "{query}: {resp}"
+        );
+    }
+    let one = json!({ "query": "{ user(id: 1) { id } }" });
+    let batch = json!([one, one, one]).to_string();
+    let (status, body) = post(&app, &batch, "application/json", &[]).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"],
+        json!("LIMIT_EXCEEDED"),
+        "{body}"
+    );
+    let big =
+        json!({ "query": format!("{{ user(id: 1) {{ id }} }} #{}", "x".repeat(4096)) }).to_string();
+    let (status, _) = post(&app, &big, "application/json", &[]).await;
+    assert_eq!(status, 413);
+    app
+}
+
+async fn csrf_prevention_refuses_simple_requests_without_a_header(app: TestApp) -> TestApp {
+    let before = app.snapshot().await;
+    let mutation = json!({ "query": "mutation { setUserProfile(userId: 1, profileId: null) { previous { id } } }" }).to_string();
+    for content_type in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+    ] {
+        let (status, body) = post(&app, &mutation, content_type, &[]).await;
+        assert_eq!(status, 400, "{content_type}: {body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["code"],
+            json!("BAD_REQUEST")
+        );
+    }
+    assert_eq!(app.snapshot().await, before, "nothing changed");
+    let get = app
+        .client
+        .get(format!("{}/graphql", app.url))
+        .query(&[("query", "{ user(id: 1) { id } }")])
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(get.status(), 400);
+    // With the header, a non-JSON content type is read as JSON.
+    let (status, body) = post(
+        &app,
+        &mutation,
+        "text/plain",
+        &[("graphql-require-preflight", "1")],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["data"]["setUserProfile"].is_object(), "{body}");
+    app
+}
+
+async fn bodies_over_the_limit_or_not_json_are_4xx(app: TestApp) -> TestApp {
+    let huge = json!({ "query": format!("{{ user(id: 1) {{ id }} }} #{}", "x".repeat(70 * 1024)) })
+        .to_string();
+    let (status, _) = post(&app, &huge, "application/json", &[]).await;
+    assert_eq!(status, 413);
+    for body in ["{", "[1, 2]", "\"query\"", "{\"query\": 42}", ""] {
+        let (status, resp) = post(&app, body, "application/json", &[]).await;
+        assert_eq!(status, 400, "{body}: {resp}");
+    }
+    app
+}
+
+async fn graphql_response_json_gets_400_for_refused_requests(app: TestApp) -> TestApp {
+    let accept = [("accept", "application/graphql-response+json")];
+    let (status, body) = post(&app, r#"{"query":"{ nope }"}"#, "application/json", &accept).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.get("data").is_none());
+    // A field error still executed: 200 with data.
+    let (status, body) = post(
+        &app,
+        r#"{"query":"{ user(id: \"Project:1\") { id } }"}"#,
+        "application/json",
+        &accept,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.get("data").is_some());
+    // Plain JSON clients always get 200.
+    let (status, body) = post(&app, r#"{"query":"{ nope }"}"#, "application/json", &[]).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"],
+        json!("GRAPHQL_VALIDATION_FAILED")
+    );
+    app
+}
+
+async fn errors_carry_the_request_id(app: TestApp) -> TestApp {
+    let resp = app
+        .client
+        .post(format!("{}/graphql", app.url))
+        .header("x-request-id", "test-req-42")
+        .json(&json!({ "query": "{ user(id: \"x:y\") { id } }" }))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(resp.headers()["x-request-id"], "test-req-42");
+    let body: Value = resp.json().await.expect("json");
+    assert_eq!(
+        body["errors"][0]["extensions"]["requestId"],
+        json!("test-req-42"),
+        "{body}"
+    );
+    // A made-up id when the client sends none (or a strange one).
+    let resp = app
+        .client
+        .post(format!("{}/graphql", app.url))
+        .header("x-request-id", "no spaces allowed")
+        .json(&json!({ "query": "{ nope }" }))
+        .send()
+        .await
+        .expect("POST");
+    let id = resp.headers()["x-request-id"]
+        .to_str()
+        .expect("id")
+        .to_owned();
+    assert_ne!(id, "no spaces allowed");
+    let body: Value = resp.json().await.expect("json");
+    assert_eq!(body["errors"][0]["extensions"]["requestId"], json!(id));
+    app
+}
+
+async fn malformed_requests_leave_the_server_serving(app: TestApp) -> TestApp {
+    let long = "a".repeat(60_000);
+    let cases = [
+        json!({ "query": "{ user(id: 1) { id }" }).to_string(),
+        json!({ "query": "{ user(id: 1) { id } }", "variables": "nope" }).to_string(),
+        json!({ "query": "{ user(id: 1) { id } }", "operationName": "Missing" }).to_string(),
+        json!({ "query": "query A { user(id: 1) { id } } query B { user(id: 2) { id } }" }).to_string(),
+        json!({ "query": "query($n: Int!) { users(first: $n) { edges { cursor } } }", "variables": { "n": "x" } }).to_string(),
+        json!({ "query": format!("{{ user(id: \"{long}\") {{ id }} }}") }).to_string(),
+        json!({ "query": "mutation { createUser(input: { name: 1, email: [] }) { id } }" }).to_string(),
+        "{\"query\": \"query($a: ID!) { user(id: $a) { id } }\", \"variables\": {\"a\": [[[[[[[[[[[[[[]]]]]]]]]]]]]]}}".to_owned(),
+    ];
+    for body in cases {
+        let (status, resp) = post(&app, &body, "application/json", &[]).await;
+        assert!(status < 500, "{status} for {body}: {resp}");
+        if status == 200 {
+            let errors = resp["errors"]
+                .as_array()
+                .unwrap_or_else(|| panic!("an error for {body}: {resp}"));
+            assert!(
+                errors.iter().all(|e| e["extensions"]["code"].is_string()),
+                "{resp}"
+            );
+        }
+    }
+    let d = app.data("{ user(id: 1) { id } }", json!({})).await;
+    assert_eq!(d["user"]["id"], json!("User:1"));
+    app
+}
+
+async fn introspection_can_be_switched_off(app: TestApp) -> TestApp {
+    // async-graphql answers introspection fields with null when it is off.
+    let resp = app
+        .gql(
+            "{ __schema { types { name } } __type(name: \"User\") { name } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(resp["data"]["__schema"], Value::Null, "{resp}");
+    assert_eq!(resp["data"]["__type"], Value::Null, "{resp}");
+    let d = app.data("{ user(id: 1) { id } }", json!({})).await;
+    assert_eq!(d["user"]["id"], json!("User:1"));
+    app
+}
+
+async fn slow_requests_time_out_cleanly(app: TestApp) -> TestApp {
+    // 1 ms is less than a page of 100 users with four has-one fields takes.
+    let q = "{ users(first: 100) { totalCount edges { node { profile { id } billingAddress { id } shippingAddress { id } project { id } } } } }";
+    let mut timed_out = 0;
+    for _ in 0..5 {
+        let resp = app.gql(q, json!({})).await;
+        if resp["errors"][0]["extensions"]["code"] == json!("TIMEOUT") {
+            timed_out += 1;
+        }
+    }
+    assert!(timed_out > 0, "no request hit the 1 ms timeout");
+    let health = app
+        .client
+        .get(format!("{}/health", app.url))
+        .send()
+        .await
+        .expect("health");
+    assert_eq!(health.status(), 200);
+    app
+}
