@@ -432,16 +432,6 @@ pub struct Key<T: Scoped> {
 }
 
 impl<T: Scoped> Key<T> {
-    /// The row of `T` with primary key `id`, whatever its model scopes.
-    pub fn by_id(id: Value, schema: Option<SchemaName>) -> Self {
-        Key {
-            lookup: Lookup::primary_key(),
-            value: id,
-            scopes: ScopeSet::unscoped(),
-            schema,
-        }
-    }
-
     fn group(&self) -> (&'static str, &ScopeSet<T::Scope>, Option<&SchemaName>) {
         (self.lookup.name, &self.scopes, self.schema.as_ref())
     }

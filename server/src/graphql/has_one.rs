@@ -15,9 +15,6 @@ use super::error::ApiError;
 use super::loaders::Loaders;
 use super::relay::{FromRow, NodeType, parse_id};
 
-/// Description of the `scope` argument of every has-one field.
-pub const SCOPE_DOC: &str = "Model scopes of the target (Sequelize `options.scope`): omitted, the default scope; `[]`, no scope; `[X]`, scope X instead of the default; `[DEFAULT, X]`, both merged, a later scope's condition on a column replacing an earlier one. The association scope always applies.";
-
 pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders, ApiError> {
     ctx.data::<Loaders>()
         .map_err(|e| ApiError::internal(&e.message))
