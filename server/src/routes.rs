@@ -1,11 +1,13 @@
 //! HTTP routes: `/graphql` (POST, GET, GraphiQL), `/health`, `/ready`.
 //!
-//! GraphQL over HTTP: POST bodies are JSON (a request or a batch) up to
+//! GraphQL over HTTP: POST bodies are JSON (`content-type:
+//! application/json`, else `415`), a request or a batch, up to
 //! `HASONE_MAX_BODY_BYTES`; GET runs queries only (a mutation is `405`).
-//! CSRF prevention as Apollo Server's `csrfPrevention`: a GET, or a POST
-//! whose content type a browser may send cross-site without a preflight,
-//! must carry a non-empty `graphql-require-preflight` (or Apollo's
-//! `apollo-require-preflight` / `x-apollo-operation-name`) header.
+//! CSRF prevention as Apollo Server's `csrfPrevention`: a GET must carry a
+//! non-empty `graphql-require-preflight` (or Apollo's
+//! `apollo-require-preflight` / `x-apollo-operation-name`) header; a POST
+//! with a content type a browser may send cross-site without a preflight is
+//! refused whatever its headers, since only JSON is accepted.
 //! Answers are `application/graphql-response+json` when the client accepts
 //! it (requests refused before execution then get `400`), otherwise
 //! `application/json` with `200`.
@@ -43,8 +45,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// POST: a single request or a batch, queries and mutations.
 async fn graphql_post(api: web::Data<Api>, http: HttpRequest, body: web::Bytes) -> HttpResponse {
     let id = request_id(&http);
-    if !is_json(&http) && !has_csrf_header(&http) {
-        return refuse(&http, &id, StatusCode::BAD_REQUEST, CSRF_MESSAGE);
+    if !is_json(&http) {
+        return refuse(
+            &http,
+            &id,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "send the request as JSON with `content-type: application/json`",
+        );
     }
     let batch: BatchRequest = match serde_json::from_slice(&body) {
         Ok(batch) => batch,
@@ -86,7 +93,7 @@ async fn graphql_get(api: web::Data<Api>, http: HttpRequest) -> HttpResponse {
     respond(&http, &id, BatchResponse::Single(response))
 }
 
-const CSRF_MESSAGE: &str = "this request could have been sent by another site (CSRF): send it as POST with `content-type: application/json`, or add a `graphql-require-preflight: 1` header";
+const CSRF_MESSAGE: &str = "a GET request could have been sent by another site (CSRF): add a `graphql-require-preflight: 1` header, or POST it as JSON";
 
 fn header_str(http: &HttpRequest, name: impl header::AsHeaderName) -> Option<&str> {
     http.headers().get(name).and_then(|v| v.to_str().ok())

@@ -64,7 +64,10 @@ impl From<ApiError> for async_graphql::Error {
 impl From<entities::Error> for ApiError {
     fn from(err: entities::Error) -> Self {
         match err {
-            entities::Error::NotFound { .. } => ApiError::NotFound(err.to_string()),
+            entities::Error::NotFound { entity, id } => {
+                let ty = super::relay::type_of_table(entity).unwrap_or(entity);
+                ApiError::NotFound(format!("{ty} {id} not found"))
+            }
             entities::Error::Conflict(m) => ApiError::Conflict(m.to_owned()),
             entities::Error::Db(e) => ApiError::internal(&e),
         }

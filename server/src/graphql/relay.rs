@@ -33,6 +33,19 @@ impl NodeType for entities::settings::Entity {
     const TYPE: &'static str = "Settings";
 }
 
+/// The GraphQL type name of the rows of `table` (for messages).
+pub fn type_of_table(table: &str) -> Option<&'static str> {
+    use entities::{address, profile, project, settings, user};
+    fn name<E: NodeType>(table: &str) -> Option<&'static str> {
+        (E::default().table_name() == table).then_some(E::TYPE)
+    }
+    name::<user::Entity>(table)
+        .or_else(|| name::<profile::Entity>(table))
+        .or_else(|| name::<address::Entity>(table))
+        .or_else(|| name::<project::Entity>(table))
+        .or_else(|| name::<settings::Entity>(table))
+}
+
 /// The global id of row `id` of `E`: `Type:id`, or `Type:schema:id` for a
 /// row in a tenant schema (row ids repeat across schemas).
 pub fn global_id<E: NodeType>(id: i32, schema: Option<&SchemaName>) -> ID {
