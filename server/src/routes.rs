@@ -40,6 +40,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .route("/health", web::get().to(health))
     .route("/ready", web::get().to(ready));
+    cfg.configure(crate::graphiql::configure);
 }
 
 /// POST: a single request or a batch, queries and mutations.
