@@ -7,12 +7,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::extensions::ResolveInfo;
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextResolve, NextValidation,
-};
-use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{ErrorExtensions, ServerError, ServerResult, ValidationResult, Variables};
+use async_graphql::{ErrorExtensions, ServerError};
 use sea_orm::DbErr;
 
 /// An error of the API, answered with its code. Deliberately not `Display`,
@@ -95,76 +90,44 @@ pub const REQUEST_ERROR_CODES: [&str; 4] = [
     "BAD_REQUEST",
 ];
 
-fn tag(err: &mut ServerError, code: &'static str) {
+pub(crate) fn tag(err: &mut ServerError, code: &'static str) {
     let ext = err.extensions.get_or_insert_with(Default::default);
     if ext.get("code").is_none() {
         ext.set("code", code);
     }
 }
 
-/// Gives a code to the errors async-graphql raises itself: syntax errors,
-/// validation errors, and argument values that do not parse.
-pub struct ErrorCodes;
+/// Messages of async-graphql's own limits (depth, complexity, nesting of
+/// the document, directives).
+const LIMIT_MESSAGES: [&str; 4] = [
+    "too deep",
+    "too complex",
+    "recursion depth",
+    "too many directives",
+];
 
-impl ExtensionFactory for ErrorCodes {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorCodes)
-    }
-}
-
-#[async_trait::async_trait]
-impl Extension for ErrorCodes {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        next.run(ctx, query, variables).await.map_err(|mut e| {
-            tag(&mut e, "GRAPHQL_PARSE_FAILED");
-            e
-        })
-    }
-
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx).await.map_err(|mut errs| {
-            for e in &mut errs {
-                // async-graphql's own depth and complexity limits.
-                let limit = [
-                    "too deep",
-                    "too complex",
-                    "recursion depth",
-                    "too many directives",
-                ]
-                .iter()
-                .any(|m| e.message.contains(m));
-                let code = if limit {
-                    super::limits::LIMIT_EXCEEDED
-                } else {
-                    "GRAPHQL_VALIDATION_FAILED"
-                };
-                tag(e, code);
-            }
-            errs
-        })
-    }
-
-    async fn resolve(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        info: ResolveInfo<'_>,
-        next: NextResolve<'_>,
-    ) -> ServerResult<Option<async_graphql::Value>> {
+/// Gives a code to an error async-graphql raised itself, once the document
+/// has parsed (see [`super::Api::execute`]); errors that have one keep it.
+///
+/// This is not an async-graphql extension on purpose: with any extension
+/// registered, async-graphql runs every field of every object through the
+/// extension chain, which cost a fifth of the server's CPU on a page of
+/// users (BENCHMARKS.md).
+pub fn assign_code(err: &mut ServerError) {
+    let code = if !err.path.is_empty() {
         // Every error of our resolvers has a code; one without is an
         // argument value that failed to parse.
-        next.run(ctx, info).await.map_err(|mut e| {
-            tag(&mut e, "BAD_USER_INPUT");
-            e
-        })
-    }
+        "BAD_USER_INPUT"
+    } else if LIMIT_MESSAGES.iter().any(|m| err.message.contains(m)) {
+        super::limits::LIMIT_EXCEEDED
+    } else if err.message.starts_with("Unknown operation named")
+        || err.message.starts_with("Operation name required")
+    {
+        "BAD_REQUEST"
+    } else {
+        // The rest of what async-graphql refuses before execution:
+        // validation rules, variables that do not match their types.
+        "GRAPHQL_VALIDATION_FAILED"
+    };
+    tag(err, code);
 }

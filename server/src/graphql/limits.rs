@@ -1,66 +1,48 @@
 //! Request limits beyond async-graphql's depth and complexity: the number
 //! of aliased fields in a document.
 
-use std::sync::Arc;
-
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::ServerError;
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{ErrorExtensions, ServerError, ServerResult, Variables};
 
 /// The code of every limit violation.
 pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
 
+/// Deeper selection sets are not counted: async-graphql refuses documents
+/// nested this deep right after (its recursion depth limit is 32).
+const MAX_COUNTED_DEPTH: usize = 64;
+
 /// Refuses documents with more than `max` aliased fields (a cheap way to
 /// ask for the same expensive field many times).
-pub struct AliasLimit(pub usize);
-
-impl ExtensionFactory for AliasLimit {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(AliasLimit(self.0))
+pub fn check_aliases(doc: &ExecutableDocument, max: usize) -> Result<(), ServerError> {
+    let aliases: usize = doc
+        .operations
+        .iter()
+        .map(|(_, op)| count_aliases(&op.node.selection_set.node, 0))
+        .chain(
+            doc.fragments
+                .values()
+                .map(|f| count_aliases(&f.node.selection_set.node, 0)),
+        )
+        .sum();
+    if aliases > max {
+        let message = format!("the document has {aliases} aliases; at most {max} are allowed");
+        return Err(request_error(message, LIMIT_EXCEEDED));
     }
+    Ok(())
 }
 
-#[async_trait::async_trait]
-impl Extension for AliasLimit {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        let aliases: usize = doc
-            .operations
-            .iter()
-            .map(|(_, op)| count_aliases(&op.node.selection_set.node))
-            .chain(
-                doc.fragments
-                    .values()
-                    .map(|f| count_aliases(&f.node.selection_set.node)),
-            )
-            .sum();
-        if aliases > self.0 {
-            let message = format!(
-                "the document has {aliases} aliases; at most {} are allowed",
-                self.0
-            );
-            let err = async_graphql::Error::new(message)
-                .extend_with(|_, e| e.set("code", LIMIT_EXCEEDED));
-            return Err(err.into_server_error(Default::default()));
-        }
-        Ok(doc)
+fn count_aliases(set: &SelectionSet, depth: usize) -> usize {
+    if depth > MAX_COUNTED_DEPTH {
+        return 0;
     }
-}
-
-fn count_aliases(set: &SelectionSet) -> usize {
     set.items
         .iter()
         .map(|item| match &item.node {
             Selection::Field(f) => {
-                usize::from(f.node.alias.is_some()) + count_aliases(&f.node.selection_set.node)
+                usize::from(f.node.alias.is_some())
+                    + count_aliases(&f.node.selection_set.node, depth + 1)
             }
-            Selection::InlineFragment(f) => count_aliases(&f.node.selection_set.node),
+            Selection::InlineFragment(f) => count_aliases(&f.node.selection_set.node, depth + 1),
             Selection::FragmentSpread(_) => 0,
         })
         .sum()

@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use async_graphql::{
     BatchRequest, BatchResponse, EmptySubscription, ErrorExtensions, MergedObject, Request,
-    Response, Schema,
+    Response, Schema, ServerError,
 };
 use entities::tenancy::Allowlist;
 use sea_orm::DatabaseConnection;
@@ -22,8 +22,7 @@ use tokio::time::timeout;
 
 use crate::config::{Limits, Settings};
 use crate::db::Statements;
-use error::ErrorCodes;
-use limits::{AliasLimit, LIMIT_EXCEEDED, request_error};
+use limits::{LIMIT_EXCEEDED, request_error};
 use loaders::Loaders;
 use types::{
     address::AddressMutation,
@@ -82,9 +81,7 @@ pub fn build_schema(deps: SchemaDeps) -> AppSchema {
         max_page_size: limits.max_page_size,
     })
     .limit_depth(limits.max_depth)
-    .limit_complexity(limits.max_complexity)
-    .extension(AliasLimit(limits.max_aliases))
-    .extension(ErrorCodes);
+    .limit_complexity(limits.max_complexity);
     if !deps.introspection {
         builder = builder.disable_introspection();
     }
@@ -127,12 +124,52 @@ impl Api {
         &self.schema
     }
 
-    pub async fn execute(&self, request: Request, request_id: &str) -> Response {
+    pub async fn execute(&self, mut request: Request, request_id: &str) -> Response {
         let operation = request.operation_name.clone();
-        let request = request.data(Loaders::new(self.db.clone()));
         let started = Instant::now();
+        let (mut response, statements) = match self.check(&mut request) {
+            Ok(()) => self.run(request).await,
+            Err(err) => (Response::from_errors(vec![err]), 0),
+        };
+        for err in &mut response.errors {
+            error::assign_code(err);
+            let ext = err.extensions.get_or_insert_with(Default::default);
+            ext.set("requestId", request_id);
+        }
+        if tracing::enabled!(tracing::Level::INFO) {
+            let codes: Vec<String> = response
+                .errors
+                .iter()
+                .filter_map(|e| e.extensions.as_ref()?.get("code").map(|c| c.to_string()))
+                .collect();
+            tracing::info!(
+                request_id,
+                operation = operation.as_deref().unwrap_or(""),
+                duration_ms = started.elapsed().as_millis() as u64,
+                statements,
+                errors = ?codes,
+                "graphql"
+            );
+        }
+        response
+    }
+
+    /// Parses the document (async-graphql executes the parsed one) and
+    /// checks the limits async-graphql does not know.
+    fn check(&self, request: &mut Request) -> Result<(), ServerError> {
+        let doc = request.parsed_query().map_err(|mut err| {
+            error::tag(&mut err, "GRAPHQL_PARSE_FAILED");
+            err
+        })?;
+        limits::check_aliases(doc, self.limits.max_aliases)
+    }
+
+    /// Executes a checked request with its own loaders, within the timeout;
+    /// returns the response and the number of SQL statements it issued.
+    async fn run(&self, request: Request) -> (Response, u64) {
+        let request = request.data(Loaders::new(self.db.clone()));
         let run = Statements::count(self.schema.execute(request));
-        let (mut response, statements) = match timeout(self.limits.request_timeout(), run).await {
+        match timeout(self.limits.request_timeout(), run).await {
             Ok(done) => done,
             Err(_) => {
                 let message = format!(
@@ -144,37 +181,7 @@ impl Api {
                     .into_server_error(Default::default());
                 (Response::from_errors(vec![err]), 0)
             }
-        };
-        for err in &mut response.errors {
-            let ext = err.extensions.get_or_insert_with(Default::default);
-            if ext.get("code").is_none() {
-                // Raised by async-graphql outside parsing, validation and
-                // resolvers, e.g. an unknown `operationName`.
-                ext.set(
-                    "code",
-                    if err.path.is_empty() {
-                        "BAD_REQUEST"
-                    } else {
-                        "INTERNAL"
-                    },
-                );
-            }
-            ext.set("requestId", request_id);
         }
-        let codes: Vec<String> = response
-            .errors
-            .iter()
-            .filter_map(|e| e.extensions.as_ref()?.get("code").map(|c| c.to_string()))
-            .collect();
-        tracing::info!(
-            request_id,
-            operation = operation.as_deref().unwrap_or(""),
-            duration_ms = started.elapsed().as_millis() as u64,
-            statements,
-            errors = ?codes,
-            "graphql"
-        );
-        response
     }
 
     pub async fn execute_batch(&self, batch: BatchRequest, request_id: &str) -> BatchResponse {
