@@ -16,9 +16,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use async_graphql::{BatchRequest, BatchResponse};
+use async_graphql::{BatchRequest, BatchResponse, Response, ServerError, Value as ConstValue};
 use sea_orm::DatabaseConnection;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::json;
 
 use crate::graphql::Api;
 use crate::graphql::error::REQUEST_ERROR_CODES;
@@ -185,33 +186,21 @@ fn refuse(http: &HttpRequest, id: &str, status: StatusCode, message: &str) -> Ht
 /// `data`, and with `application/graphql-response+json` a `400`.
 fn respond(http: &HttpRequest, id: &str, response: BatchResponse) -> HttpResponse {
     let graphql_json = wants_graphql_response_json(http);
-    let mut body = match serde_json::to_value(&response) {
+    let (serialized, refused) = match &response {
+        BatchResponse::Single(one) => (serde_json::to_vec(&Body::of(one)), is_refused(one)),
+        BatchResponse::Batch(all) => {
+            let bodies: Vec<Body<'_>> = all.iter().map(Body::of).collect();
+            (serde_json::to_vec(&bodies), false)
+        }
+    };
+    let body = match serialized {
         Ok(body) => body,
         Err(err) => {
             tracing::error!(error = %err, "cannot serialize a response");
             return HttpResponse::InternalServerError().finish();
         }
     };
-    let mut refused = false;
-    let mut strip = |one: &mut Value| {
-        let request_error = one["errors"].as_array().is_some_and(|errs| {
-            !errs.is_empty()
-                && errs.iter().all(|e| {
-                    e["extensions"]["code"]
-                        .as_str()
-                        .is_some_and(|c| REQUEST_ERROR_CODES.contains(&c))
-                })
-        });
-        if request_error && let Some(obj) = one.as_object_mut() {
-            obj.remove("data");
-            refused = true;
-        }
-    };
-    match &mut body {
-        Value::Array(items) => items.iter_mut().for_each(&mut strip),
-        one => strip(one),
-    }
-    let status = if graphql_json && refused && matches!(response, BatchResponse::Single(_)) {
+    let status = if graphql_json && refused {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
@@ -223,7 +212,43 @@ fn respond(http: &HttpRequest, id: &str, response: BatchResponse) -> HttpRespons
             "application/json"
         })
         .insert_header(("x-request-id", id))
-        .body(body.to_string())
+        .body(body)
+}
+
+/// One response as sent: serialized straight from async-graphql's values.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Body<'a> {
+    Executed(&'a Response),
+    /// Refused before execution: no `data` key at all.
+    Refused {
+        errors: &'a [ServerError],
+    },
+}
+
+impl<'a> Body<'a> {
+    fn of(response: &'a Response) -> Self {
+        if is_refused(response) {
+            Body::Refused {
+                errors: &response.errors,
+            }
+        } else {
+            Body::Executed(response)
+        }
+    }
+}
+
+/// Whether every error of `response` refuses the request before execution.
+fn is_refused(response: &Response) -> bool {
+    !response.errors.is_empty()
+        && response.errors.iter().all(|e| {
+            e.extensions
+                .as_ref()
+                .and_then(|ext| ext.get("code"))
+                .is_some_and(|code| {
+                    matches!(code, ConstValue::String(c) if REQUEST_ERROR_CODES.contains(&c.as_str()))
+                })
+        })
 }
 
 async fn health() -> HttpResponse {
