@@ -3,6 +3,12 @@
 use clap::Parser;
 use hasone::cli::{self, Cli};
 
+/// mimalloc instead of glibc's malloc: a GraphQL response is thousands of
+/// small short-lived allocations, and glibc spent a fifth of the CPU of a
+/// page of users in malloc and free (BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
