@@ -76,6 +76,25 @@ async fn each_scope_set_is_its_own_statement(app: TestApp) -> TestApp {
     assert!(resp.get("errors").is_none(), "{resp}");
     // users + three distinct scope sets (the repeated default is cached).
     assert_eq!(statements, 4);
+    // A scope given by a variable: the page's targets are read once, in
+    // that scope only.
+    let q = "query($s: [ProjectScope!]) { users(first: 50) { edges { node { project(scope: $s) { id archived } } } } }";
+    let (resp, statements) = app.gql_counted(q, json!({ "s": ["ARCHIVED"] })).await;
+    assert!(resp.get("errors").is_none(), "{resp}");
+    let edges = at(&resp, "data.users.edges").as_array().expect("edges");
+    assert!(
+        edges.iter().all(|e| matches!(
+            at(e, "node.project.archived"),
+            Value::Null | Value::Bool(true)
+        )),
+        "{resp}"
+    );
+    assert!(
+        edges
+            .iter()
+            .any(|e| at(e, "node.project.archived") == &json!(true))
+    );
+    assert_eq!(statements, 2);
     app
 }
 

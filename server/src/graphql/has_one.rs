@@ -6,7 +6,7 @@
 //! Adding an association takes its `HasOne` declaration in `entities`, one
 //! field calling [`get`] on the source type, and one [`has_one_mutations!`].
 
-use async_graphql::{Context, ID};
+use async_graphql::{Context, ID, InputType, Lookahead, SelectionField};
 use entities::has_one::{HasOne, Key, Linked, Lookup, ScopeSet, Scoped};
 use entities::tenancy::{Allowlist, SchemaName};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Value};
@@ -61,6 +61,63 @@ where
     let key = assoc.key(source, ScopeSet::from_request::<T>(scope), schema.clone());
     let row = loaders(ctx)?.load(key).await?;
     Ok(row.map(|row| O::from_row(row, schema)))
+}
+
+/// Loads, before its fields run, the targets of `assoc` for every source
+/// row of a page, for each selection of `field` in `node` (the page's
+/// `node` selection; each alias with its own arguments), in one batch. The
+/// fields then find their targets in the loader's cache at once, instead of
+/// each waiting for the batch and taking its result in turn (the costliest
+/// part of a page, see docs/performance.md). Arguments that do not parse
+/// are left for the field itself to report.
+pub async fn prefetch<S, T, G>(
+    ctx: &Context<'_>,
+    node: &Lookahead<'_>,
+    field: &str,
+    assoc: &'static HasOne<S, T>,
+    sources: &[S::Model],
+) where
+    S: EntityTrait,
+    T: Scoped<Model: Sync>,
+    G: InputType + Into<T::Scope>,
+{
+    let Ok(loaders) = loaders(ctx) else {
+        return;
+    };
+    let mut keys = Vec::new();
+    for selection in node.field(field).selection_fields() {
+        let Some((scope, schema)) = field_args::<G>(ctx, &selection) else {
+            continue;
+        };
+        let scopes =
+            ScopeSet::from_request::<T>(scope.map(|s| s.into_iter().map(Into::into).collect()));
+        keys.extend(
+            sources
+                .iter()
+                .map(|source| assoc.key(source, scopes.clone(), schema.clone())),
+        );
+    }
+    if !keys.is_empty() {
+        loaders.prefetch(keys).await;
+    }
+}
+
+/// The `scope` and `schema` arguments of a has-one field's selection, as
+/// the field itself reads them.
+fn field_args<G: InputType>(
+    ctx: &Context<'_>,
+    selection: &SelectionField<'_>,
+) -> Option<(Option<Vec<G>>, Option<SchemaName>)> {
+    let args = selection.arguments().ok()?;
+    let arg = |name: &str| {
+        args.iter()
+            .find(|(n, _)| n.as_str() == name)
+            .map(|(_, v)| v.clone())
+    };
+    let scope = <Option<Vec<G>>>::parse(arg("scope")).ok()?;
+    let schema = <Option<String>>::parse(arg("schema")).ok()?;
+    let schema = schema_arg(ctx, schema).ok()?;
+    Some((scope, schema))
 }
 
 /// The row of `T` with id `id` in `schema` (a belongsTo inverse, `node`,

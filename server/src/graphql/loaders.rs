@@ -74,6 +74,20 @@ impl Loaders {
         }
     }
 
+    /// Loads the targets of `keys` in one batch and keeps them for the
+    /// fields that ask for them later in the request. Errors are kept too,
+    /// and answered to those fields.
+    pub async fn prefetch<T: Scoped>(&self, keys: Vec<Key<T>>)
+    where
+        T::Model: Sync,
+    {
+        if let Some(loader) = self.loader::<T>() {
+            // Every key gets an entry (a row, none, or the error), so this
+            // cannot fail on a key of its own batch.
+            let _ = loader.try_load_many(keys).await;
+        }
+    }
+
     /// Forgets every cached target: called after each mutation, so later
     /// reads in the same request see the new state.
     pub fn clear(&self) {
