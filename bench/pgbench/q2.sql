@@ -1,0 +1,23 @@
+-- pgbench script written by bench/run (do not edit): the SQL statements hasone
+-- issued for one Q2 (100 users, 4 has-one fields) request, 5 statements; one pgbench transaction
+-- stands for one GraphQL request. bench/run runs it as
+--   pgbench -n -M prepared -c CONNECTIONS -j THREADS -T DURATION -f q2.sql
+-- (hasone's sqlx prepares and caches each statement too).
+--
+-- How it is captured: bench/run starts a second hasone (release build) on a
+-- copy of the seeded database that has `ALTER DATABASE ... SET log_statement =
+-- 'all'`, POSTs the workload's document (bench/queries/hasone/q2.graphql)
+-- 5 times one request at a time, and reads PostgreSQL's log: each
+-- `LOG: execute sqlx_s_N: <statement>` line of a request is copied here with the
+-- values of its `DETAIL: parameters: $1 = '...'` line written in for $1, $2, ...
+-- (quoted as logged; PostgreSQL casts them as it did the parameters). Of the
+-- 5 requests the one with the fewest statements is kept: hasone batches
+-- the keys gathered within its dataloader window, and a request that misses the
+-- window sends one level's batch as two statements. hasone sends the batches
+-- of one level concurrently on several pool connections; pgbench sends them one
+-- after another on one connection.
+SELECT "users"."id", "users"."name", "users"."email", "users"."handle" FROM "users" ORDER BY "users"."id" ASC LIMIT '101';
+SELECT "profiles"."id", "profiles"."user_id", "profiles"."bio", "profiles"."visibility" FROM "profiles" WHERE "profiles"."user_id" IN ('82', '78', '90', '96', '97', '98', '31', '14', '41', '47', '15', '46', '51', '79', '69', '45', '80', '93', '2', '94', '18', '64', '99', '23', '40', '66', '75', '86', '61', '32', '10', '81', '95', '13', '53', '17', '11', '85', '25', '50', '44', '65', '59', '76', '6', '91', '16', '83', '42', '62', '74', '43', '100', '5', '21', '70', '55', '63', '38', '3', '12', '4', '52', '27', '8', '24', '67', '9', '39', '1', '37', '71', '73', '20', '54', '57', '77', '7', '22', '30', '33', '72', '84', '87', '88', '28', '49', '26', '60', '68', '89', '92', '34', '29', '36', '48', '35', '56', '58', '19') ORDER BY "profiles"."id" ASC;
+SELECT "addresses"."id", "addresses"."user_id", "addresses"."kind", "addresses"."street", "addresses"."city", "addresses"."country", "addresses"."verified" FROM "addresses" WHERE "addresses"."user_id" IN ('18', '52', '17', '55', '60', '93', '13', '25', '51', '59', '62', '76', '38', '21', '63', '81', '36', '31', '94', '85', '97', '15', '86', '37', '57', '100', '39', '72', '3', '92', '29', '41', '6', '10', '23', '65', '66', '67', '77', '42', '83', '87', '34', '58', '26', '30', '68', '9', '69', '1', '61', '50', '43', '70', '28', '96', '71', '35', '56', '32', '74', '14', '22', '16', '78', '19', '82', '8', '5', '44', '84', '95', '24', '27', '54', '90', '88', '40', '98', '45', '7', '47', '4', '73', '48', '64', '2', '79', '80', '89', '91', '75', '46', '49', '99', '53', '20', '33', '12', '11') AND "addresses"."kind" = 'shipping' ORDER BY "addresses"."id" ASC;
+SELECT "projects"."id", "projects"."owner_id", "projects"."name", "projects"."archived" FROM "projects" WHERE "projects"."owner_id" IN ('75', '64', '23', '42', '1', '56', '67', '73', '76', '77', '55', '79', '83', '20', '3', '44', '11', '53', '54', '61', '33', '60', '78', '97', '99', '48', '14', '18', '49', '74', '16', '27', '70', '92', '25', '51', '2', '30', '12', '57', '7', '68', '36', '91', '9', '28', '31', '40', '88', '50', '90', '94', '22', '100', '71', '80', '72', '17', '66', '47', '93', '34', '45', '15', '21', '19', '38', '59', '62', '89', '29', '69', '98', '5', '82', '58', '65', '81', '63', '35', '86', '95', '32', '4', '37', '46', '26', '85', '87', '6', '8', '39', '13', '10', '24', '52', '41', '43', '84', '96') AND "projects"."archived" = 'f' ORDER BY "projects"."id" ASC;
+SELECT "addresses"."id", "addresses"."user_id", "addresses"."kind", "addresses"."street", "addresses"."city", "addresses"."country", "addresses"."verified" FROM "addresses" WHERE "addresses"."user_id" IN ('20', '14', '22', '71', '89', '63', '93', '46', '13', '53', '43', '33', '12', '59', '90', '91', '11', '74', '45', '96', '37', '36', '67', '52', '48', '3', '17', '56', '39', '94', '15', '85', '97', '23', '78', '50', '21', '75', '29', '4', '60', '35', '87', '7', '55', '84', '6', '65', '8', '47', '18', '41', '86', '9', '1', '24', '25', '69', '99', '73', '27', '31', '79', '10', '88', '92', '16', '49', '80', '51', '77', '68', '61', '81', '57', '66', '72', '76', '38', '26', '42', '44', '32', '83', '58', '28', '2', '34', '82', '30', '64', '19', '100', '5', '40', '54', '70', '95', '98', '62') AND "addresses"."kind" = 'billing' ORDER BY "addresses"."id" ASC;
