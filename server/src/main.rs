@@ -5,7 +5,7 @@ use hasone::cli::{self, Cli};
 
 /// mimalloc instead of glibc's malloc: a GraphQL response is thousands of
 /// small short-lived allocations, and glibc spent a fifth of the CPU of a
-/// page of users in malloc and free (BENCHMARKS.md).
+/// page of users in malloc and free (docs/performance.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

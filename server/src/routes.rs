@@ -187,7 +187,11 @@ fn refuse(http: &HttpRequest, id: &str, status: StatusCode, message: &str) -> Ht
 fn respond(http: &HttpRequest, id: &str, response: BatchResponse) -> HttpResponse {
     let graphql_json = wants_graphql_response_json(http);
     let (serialized, refused) = match &response {
-        BatchResponse::Single(one) => (serde_json::to_vec(&Body::of(one)), is_refused(one)),
+        BatchResponse::Single(one) => {
+            let body = Body::of(one);
+            let refused = matches!(body, Body::Refused { .. });
+            (serde_json::to_vec(&body), refused)
+        }
         BatchResponse::Batch(all) => {
             let bodies: Vec<Body<'_>> = all.iter().map(Body::of).collect();
             (serde_json::to_vec(&bodies), false)

@@ -112,7 +112,7 @@ const LIMIT_MESSAGES: [&str; 4] = [
 /// This is not an async-graphql extension on purpose: with any extension
 /// registered, async-graphql runs every field of every object through the
 /// extension chain, which cost a fifth of the server's CPU on a page of
-/// users (BENCHMARKS.md).
+/// users (docs/performance.md).
 pub fn assign_code(err: &mut ServerError) {
     let code = if !err.path.is_empty() {
         // Every error of our resolvers has a code; one without is an

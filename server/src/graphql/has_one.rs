@@ -57,8 +57,7 @@ where
     O: FromRow<T::Model>,
 {
     let schema = schema_arg(ctx, schema)?;
-    let scope = scope.map(|s| s.into_iter().map(Into::into).collect());
-    let key = assoc.key(source, ScopeSet::from_request::<T>(scope), schema.clone());
+    let key = assoc.key(source, scope_set::<T, G>(scope), schema.clone());
     let row = loaders(ctx)?.load(key).await?;
     Ok(row.map(|row| O::from_row(row, schema)))
 }
@@ -89,8 +88,7 @@ pub async fn prefetch<S, T, G>(
         let Some((scope, schema)) = field_args::<G>(ctx, &selection) else {
             continue;
         };
-        let scopes =
-            ScopeSet::from_request::<T>(scope.map(|s| s.into_iter().map(Into::into).collect()));
+        let scopes = scope_set::<T, G>(scope);
         keys.extend(
             sources
                 .iter()
@@ -100,6 +98,12 @@ pub async fn prefetch<S, T, G>(
     if !keys.is_empty() {
         loaders.prefetch(keys).await;
     }
+}
+
+/// The model scopes a `scope` argument asks for; the field ([`get`]) and
+/// the prefetch must build the same keys.
+fn scope_set<T: Scoped, G: Into<T::Scope>>(scope: Option<Vec<G>>) -> ScopeSet<T::Scope> {
+    ScopeSet::from_request::<T>(scope.map(|s| s.into_iter().map(Into::into).collect()))
 }
 
 /// The `scope` and `schema` arguments of a has-one field's selection, as

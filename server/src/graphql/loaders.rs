@@ -25,7 +25,7 @@ const MAX_BATCH: usize = 1000;
 /// keys while the level above hands out its results, which takes more.
 /// Each yield costs a poll of the request's futures: 10 (the crate's
 /// default) cost Q2 a tenth of its throughput, 1 split Q3's nested batches
-/// more often under load; 3 measured best on both (BENCHMARKS.md).
+/// more often under load; 3 measured best on both (docs/performance.md).
 const YIELD_COUNT: usize = 3;
 
 /// The batch function of the loader for targets of type `T`.
