@@ -17,8 +17,11 @@
 
 use std::collections::HashMap;
 use std::fmt::Debug;
-use std::hash::{Hash, Hasher};
-use std::sync::Arc;
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::sync::{Arc, LazyLock};
+
+use foldhash::fast::RandomState;
+use futures_util::future::join_all;
 
 use sea_orm::sea_query::{Alias, Expr, ForeignKeyAction, TableRef};
 use sea_orm::{
@@ -65,18 +68,18 @@ pub trait Scoped: EntityTrait {
 
 /// The model scopes a read applies, in order (Sequelize's `options.scope`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct ScopeSet<S>(Vec<S>);
+pub struct ScopeSet<S>(Arc<[S]>);
 
 impl<S: Copy> ScopeSet<S> {
     /// `scope` omitted: the default scope. `Some([])`: no scope at all
     /// (Sequelize `scope: false`). `Some([A, B])`: A then B, merged.
     pub fn from_request<T: Scoped<Scope = S>>(scopes: Option<Vec<S>>) -> Self {
-        ScopeSet(scopes.unwrap_or_else(|| vec![T::DEFAULT]))
+        ScopeSet(scopes.unwrap_or_else(|| vec![T::DEFAULT]).into())
     }
 
     /// No model scope (what `set` and `create` use to find the linked target).
     pub fn unscoped() -> Self {
-        ScopeSet(Vec::new())
+        ScopeSet(Arc::new([]))
     }
 
     pub fn scopes(&self) -> &[S] {
@@ -413,27 +416,60 @@ impl<S: EntityTrait, T: Scoped> HasOne<S, T> {
         scopes: ScopeSet<T::Scope>,
         schema: Option<SchemaName>,
     ) -> Key<T> {
-        Key {
-            lookup: self.lookup(),
-            value: self.key_of(source),
-            scopes,
-            schema,
-        }
+        Key::new(self.lookup(), self.key_of(source), scopes, schema)
     }
 }
 
 /// A request for the target of one value: the dataloader key.
-#[derive(Debug)]
 pub struct Key<T: Scoped> {
-    pub lookup: Lookup<T>,
-    pub value: Value,
-    pub scopes: ScopeSet<T::Scope>,
-    pub schema: Option<SchemaName>,
+    lookup: Lookup<T>,
+    value: Value,
+    scopes: ScopeSet<T::Scope>,
+    schema: Option<SchemaName>,
+    /// The hash of the fields above, computed once: a key is hashed about
+    /// ten times on its way through a loader's maps and a batch.
+    hash: u64,
 }
 
+/// Hashes keys: foldhash, several times faster than `HashMap`'s SipHash on
+/// these short fields, seeded at random once per process.
+static KEY_HASHER: LazyLock<RandomState> = LazyLock::new(RandomState::default);
+
 impl<T: Scoped> Key<T> {
+    pub fn new(
+        lookup: Lookup<T>,
+        value: Value,
+        scopes: ScopeSet<T::Scope>,
+        schema: Option<SchemaName>,
+    ) -> Self {
+        let hash = KEY_HASHER.hash_one((lookup.name, &scopes, schema.as_ref(), &value));
+        Key {
+            lookup,
+            value,
+            scopes,
+            schema,
+            hash,
+        }
+    }
+
+    /// The schema the target is read from (`None`: the default one).
+    pub fn schema(&self) -> Option<&SchemaName> {
+        self.schema.as_ref()
+    }
+
+    /// The keys that one `SELECT` serves together.
     fn group(&self) -> (&'static str, &ScopeSet<T::Scope>, Option<&SchemaName>) {
         (self.lookup.name, &self.scopes, self.schema.as_ref())
+    }
+}
+
+/// Only the lookup's name: the `dataloader` crate formats every key it
+/// loads in a batch (the text of an error it drops when the load
+/// succeeds), so this is on the hot path of every batch.
+impl<T: Scoped> Debug for Key<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("key of ")?;
+        f.write_str(self.lookup.name)
     }
 }
 
@@ -444,13 +480,14 @@ impl<T: Scoped> Clone for Key<T> {
             value: self.value.clone(),
             scopes: self.scopes.clone(),
             schema: self.schema.clone(),
+            hash: self.hash,
         }
     }
 }
 
 impl<T: Scoped> PartialEq for Key<T> {
     fn eq(&self, other: &Self) -> bool {
-        self.group() == other.group() && self.value == other.value
+        self.hash == other.hash && self.group() == other.group() && self.value == other.value
     }
 }
 
@@ -458,8 +495,7 @@ impl<T: Scoped> Eq for Key<T> {}
 
 impl<T: Scoped> Hash for Key<T> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.group().hash(state);
-        self.value.hash(state);
+        state.write_u64(self.hash);
     }
 }
 
@@ -473,22 +509,30 @@ pub async fn load<T: Scoped, C: ConnectionTrait>(
     db: &C,
     keys: &[Key<T>],
 ) -> HashMap<Key<T>, Loaded<T>> {
-    let mut groups: HashMap<_, Vec<&Key<T>>> = HashMap::new();
+    // Few groups (one per alias and schema), so a list beats hashing.
+    let mut groups: Vec<Vec<&Key<T>>> = Vec::new();
     for key in keys {
-        groups.entry(key.group()).or_default().push(key);
+        match groups.iter_mut().find(|g| g[0].group() == key.group()) {
+            Some(group) => group.push(key),
+            None => groups.push(vec![key]),
+        }
     }
-    let mut out = HashMap::with_capacity(keys.len());
-    for group in groups.into_values() {
+    // The groups' statements run at once, each on its own connection.
+    let selects = groups.iter().map(|group| {
         let first = group[0];
         let values = group.iter().map(|k| k.value.clone()).collect();
-        let rows = select(
+        select(
             db,
             &first.lookup,
             values,
             &first.scopes,
             first.schema.as_ref(),
         )
-        .await;
+    });
+    let results = join_all(selects).await;
+    let mut out = HashMap::with_capacity(keys.len());
+    for (group, rows) in groups.into_iter().zip(results) {
+        let first = group[0];
         match rows {
             Ok(rows) => {
                 let mut by_value: HashMap<Value, T::Model> = HashMap::with_capacity(rows.len());

@@ -17,6 +17,9 @@ backend_tests!(
     options = options();
     one_statement_per_has_one_field_whatever_the_page_size,
     nested_levels_add_one_statement_per_field,
+    branches_of_one_level_share_their_batches,
+    a_single_user_batches_its_fields,
+    skipped_fields_cost_no_statement,
     each_scope_set_is_its_own_statement,
     loaders_do_not_outlive_a_request,
 );
@@ -66,6 +69,64 @@ async fn nested_levels_add_one_statement_per_field(app: TestApp) -> TestApp {
         .filter(|e| at(e, "node.profile.user.project.owner.id") != &Value::Null)
         .count();
     assert!(owners > 10, "{owners} users reached their project's owner");
+    app
+}
+
+async fn branches_of_one_level_share_their_batches(app: TestApp) -> TestApp {
+    let q = "{ users(first: 50) { edges { node { id \
+        profile { user { id } } billingAddress { user { id } } \
+        shipping: shippingAddress(scope: []) { owner: user { id } } settings { user { id } } } } } }";
+    let (resp, statements) = app.gql_counted(q, json!({})).await;
+    assert!(resp.get("errors").is_none(), "{resp}");
+    // users; profile, billing, shipping, settings; then the users of the
+    // profiles and addresses by id (one batch for the three branches) and
+    // the users of the settings by handle.
+    assert_eq!(statements, 7);
+    let edges = at(&resp, "data.users.edges").as_array().expect("edges");
+    for (path, min) in [
+        ("node.profile.user.id", 40),
+        ("node.billingAddress.user.id", 30),
+        ("node.shipping.owner.id", 30),
+        ("node.settings.user.id", 10),
+    ] {
+        let back = edges
+            .iter()
+            .filter(|e| at(e, path) != &Value::Null)
+            .inspect(|e| assert_eq!(at(e, path), at(e, "node.id"), "{path}"))
+            .count();
+        assert!(back >= min, "{back} users reached back through {path}");
+    }
+    app
+}
+
+async fn a_single_user_batches_its_fields(app: TestApp) -> TestApp {
+    let q = "{ user(id: 7) { id profile { id user { id } } billingAddress { id } \
+        shippingAddress { id } project(scope: []) { id owner { id } } } }";
+    let (resp, statements) = app.gql_counted(q, json!({})).await;
+    assert!(resp.get("errors").is_none(), "{resp}");
+    // The user; its four targets; their users are the same user, cached.
+    assert_eq!(statements, 5);
+    let user = at(&resp, "data.user");
+    assert_eq!(at(user, "id"), &json!("User:7"));
+    assert_eq!(at(user, "profile.user.id"), &json!("User:7"));
+    app
+}
+
+async fn skipped_fields_cost_no_statement(app: TestApp) -> TestApp {
+    let q = "query($p: Boolean!) { users(first: 20) { edges { node { id \
+        profile @skip(if: true) { id } project @include(if: $p) { id } \
+        billingAddress @include(if: true) { id } } } } }";
+    let (resp, statements) = app.gql_counted(q, json!({ "p": false })).await;
+    assert!(resp.get("errors").is_none(), "{resp}");
+    // users + billingAddress: the skipped fields load nothing.
+    assert_eq!(statements, 2);
+    let edges = at(&resp, "data.users.edges").as_array().expect("edges");
+    assert!(edges.iter().all(|e| e["node"].get("profile").is_none()));
+    assert!(
+        edges
+            .iter()
+            .any(|e| at(e, "node.billingAddress.id") != &Value::Null)
+    );
     app
 }
 

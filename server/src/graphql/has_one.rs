@@ -6,7 +6,7 @@
 //! Adding an association takes its `HasOne` declaration in `entities`, one
 //! field calling [`get`] on the source type, and one [`has_one_mutations!`].
 
-use async_graphql::{Context, ID, InputType, Lookahead, SelectionField};
+use async_graphql::{Context, ID};
 use entities::has_one::{HasOne, Key, Linked, Lookup, ScopeSet, Scoped};
 use entities::tenancy::{Allowlist, SchemaName};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Value};
@@ -57,71 +57,13 @@ where
     O: FromRow<T::Model>,
 {
     let schema = schema_arg(ctx, schema)?;
-    let key = assoc.key(source, scope_set::<T, G>(scope), schema.clone());
-    let row = loaders(ctx)?.load(key).await?;
-    Ok(row.map(|row| O::from_row(row, schema)))
-}
-
-/// Loads, before its fields run, the targets of `assoc` for every source
-/// row of a page, for each selection of `field` in `node` (the page's
-/// `node` selection; each alias with its own arguments), in one batch. The
-/// fields then find their targets in the loader's cache at once, instead of
-/// each waiting for the batch and taking its result in turn (the costliest
-/// part of a page, see docs/performance.md). Arguments that do not parse
-/// are left for the field itself to report.
-pub async fn prefetch<S, T, G>(
-    ctx: &Context<'_>,
-    node: &Lookahead<'_>,
-    field: &str,
-    assoc: &'static HasOne<S, T>,
-    sources: &[S::Model],
-) where
-    S: EntityTrait,
-    T: Scoped<Model: Sync>,
-    G: InputType + Into<T::Scope>,
-{
-    let Ok(loaders) = loaders(ctx) else {
-        return;
-    };
-    let mut keys = Vec::new();
-    for selection in node.field(field).selection_fields() {
-        let Some((scope, schema)) = field_args::<G>(ctx, &selection) else {
-            continue;
-        };
-        let scopes = scope_set::<T, G>(scope);
-        keys.extend(
-            sources
-                .iter()
-                .map(|source| assoc.key(source, scopes.clone(), schema.clone())),
-        );
-    }
-    if !keys.is_empty() {
-        loaders.prefetch(keys).await;
-    }
+    load(ctx, assoc.key(source, scope_set::<T, G>(scope), schema)).await
 }
 
 /// The model scopes a `scope` argument asks for; the field ([`get`]) and
 /// the prefetch must build the same keys.
-fn scope_set<T: Scoped, G: Into<T::Scope>>(scope: Option<Vec<G>>) -> ScopeSet<T::Scope> {
+pub(crate) fn scope_set<T: Scoped, G: Into<T::Scope>>(scope: Option<Vec<G>>) -> ScopeSet<T::Scope> {
     ScopeSet::from_request::<T>(scope.map(|s| s.into_iter().map(Into::into).collect()))
-}
-
-/// The `scope` and `schema` arguments of a has-one field's selection, as
-/// the field itself reads them.
-fn field_args<G: InputType>(
-    ctx: &Context<'_>,
-    selection: &SelectionField<'_>,
-) -> Option<(Option<Vec<G>>, Option<SchemaName>)> {
-    let args = selection.arguments().ok()?;
-    let arg = |name: &str| {
-        args.iter()
-            .find(|(n, _)| n.as_str() == name)
-            .map(|(_, v)| v.clone())
-    };
-    let scope = <Option<Vec<G>>>::parse(arg("scope")).ok()?;
-    let schema = <Option<String>>::parse(arg("schema")).ok()?;
-    let schema = schema_arg(ctx, schema).ok()?;
-    Some((scope, schema))
 }
 
 /// The row of `T` with id `id` in `schema` (a belongsTo inverse, `node`,
@@ -136,7 +78,7 @@ where
     O: FromRow<T::Model>,
 {
     match id {
-        Some(id) => by_lookup(ctx, Lookup::<T>::primary_key(), Value::from(id), schema).await,
+        Some(id) => load(ctx, id_key::<T>(id, schema)).await,
         None => Ok(None),
     }
 }
@@ -153,12 +95,29 @@ where
     T: Scoped<Model: Sync>,
     O: FromRow<T::Model>,
 {
-    let key = Key {
-        lookup,
-        value,
-        scopes: ScopeSet::unscoped(),
-        schema: schema.clone(),
-    };
+    load(ctx, lookup_key(lookup, value, schema)).await
+}
+
+/// The loader key of [`by_id`]; the prefetch builds the same.
+pub(crate) fn id_key<T: Scoped>(id: i32, schema: Option<SchemaName>) -> Key<T> {
+    lookup_key(Lookup::primary_key(), Value::from(id), schema)
+}
+
+/// The loader key of [`by_lookup`]; the prefetch builds the same.
+pub(crate) fn lookup_key<T: Scoped>(
+    lookup: Lookup<T>,
+    value: Value,
+    schema: Option<SchemaName>,
+) -> Key<T> {
+    Key::new(lookup, value, ScopeSet::unscoped(), schema)
+}
+
+async fn load<T, O>(ctx: &Context<'_>, key: Key<T>) -> Result<Option<O>, ApiError>
+where
+    T: Scoped<Model: Sync>,
+    O: FromRow<T::Model>,
+{
+    let schema = key.schema().cloned();
     let row = loaders(ctx)?.load(key).await?;
     Ok(row.map(|row| O::from_row(row, schema)))
 }

@@ -74,17 +74,18 @@ impl Loaders {
         }
     }
 
-    /// Loads the targets of `keys` in one batch and keeps them for the
-    /// fields that ask for them later in the request. Errors are kept too,
-    /// and answered to those fields.
-    pub async fn prefetch<T: Scoped>(&self, keys: Vec<Key<T>>)
+    /// Loads the targets of `keys`, batched like [`Loaders::load`], and
+    /// keeps them for the fields that ask for them later in the request.
+    /// Errors are kept too, and answered to those fields.
+    pub async fn prefetch<T: Scoped>(&self, keys: Vec<Key<T>>) -> HashMap<Key<T>, Loaded<T>>
     where
         T::Model: Sync,
     {
-        if let Some(loader) = self.loader::<T>() {
+        match self.loader::<T>() {
             // Every key gets an entry (a row, none, or the error), so this
             // cannot fail on a key of its own batch.
-            let _ = loader.try_load_many(keys).await;
+            Some(loader) => loader.try_load_many(keys).await.unwrap_or_default(),
+            None => HashMap::new(),
         }
     }
 

@@ -7,6 +7,7 @@ pub mod error;
 pub mod has_one;
 pub mod limits;
 pub mod loaders;
+pub mod prefetch;
 pub mod relay;
 pub mod types;
 
