@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Debug;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
 use std::sync::{Arc, LazyLock};
 
 use foldhash::fast::RandomState;
@@ -462,6 +462,31 @@ impl<T: Scoped> Key<T> {
         (self.lookup.name, &self.scopes, self.schema.as_ref())
     }
 }
+
+/// A `Hasher` for maps keyed by [`Key`]: passes the hash the key holds
+/// through instead of hashing it again.
+#[derive(Default)]
+pub struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write_u64(&mut self, hash: u64) {
+        self.0 = hash;
+    }
+
+    /// Not called for a `Key`; any other bytes are folded in.
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*byte);
+        }
+    }
+}
+
+/// A map keyed by [`Key`], hashed by [`KeyHasher`].
+pub type KeyMap<T, V> = HashMap<Key<T>, V, BuildHasherDefault<KeyHasher>>;
 
 /// Only the lookup's name: the `dataloader` crate formats every key it
 /// loads in a batch (the text of an error it drops when the load

@@ -118,7 +118,10 @@ where
     O: FromRow<T::Model>,
 {
     let schema = key.schema().cloned();
-    let row = loaders(ctx)?.load(key).await?;
+    // Boxed: the loader's future holds the whole batch load (the statements
+    // and their connections), and async-graphql moves every field's future
+    // of this object into a box of the largest one's size, `id` included.
+    let row = Box::pin(loaders(ctx)?.load(key)).await?;
     Ok(row.map(|row| O::from_row(row, schema)))
 }
 

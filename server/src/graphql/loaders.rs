@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use dataloader::BatchFn;
 use dataloader::cached::Loader;
-use entities::has_one::{self, Key, Loaded, Scoped};
+use entities::has_one::{self, Key, KeyMap, Loaded, Scoped};
 use sea_orm::DatabaseConnection;
 
 use super::error::ApiError;
@@ -27,6 +27,9 @@ const MAX_BATCH: usize = 1000;
 /// default) cost Q2 a tenth of its throughput, 1 split Q3's nested batches
 /// more often under load; 3 measured best on both (docs/performance.md).
 const YIELD_COUNT: usize = 3;
+
+/// Room for a page's targets of one type before the cache grows.
+const CACHE_CAPACITY: usize = 128;
 
 /// The batch function of the loader for targets of type `T`.
 pub struct TargetBatch<T> {
@@ -45,7 +48,9 @@ impl<T: Scoped> BatchFn<Key<T>, Loaded<T>> for TargetBatch<T> {
     }
 }
 
-type TargetLoader<T> = Loader<Key<T>, Loaded<T>, TargetBatch<T>>;
+/// The cache of loaded keys, which every field of the request looks up.
+type TargetCache<T> = KeyMap<T, Loaded<T>>;
+type TargetLoader<T> = Loader<Key<T>, Loaded<T>, TargetBatch<T>, TargetCache<T>>;
 
 /// The loaders of one request.
 pub struct Loaders {
@@ -109,9 +114,12 @@ impl Loaders {
                 _target: std::marker::PhantomData,
             };
             Arc::new(
-                Loader::new(batch)
-                    .with_max_batch_size(MAX_BATCH)
-                    .with_yield_count(YIELD_COUNT),
+                Loader::with_cache(
+                    batch,
+                    TargetCache::<T>::with_capacity_and_hasher(CACHE_CAPACITY, Default::default()),
+                )
+                .with_max_batch_size(MAX_BATCH)
+                .with_yield_count(YIELD_COUNT),
             )
         });
         // Keyed by target type, so the downcast always succeeds.
