@@ -3,6 +3,7 @@
 //! of loaders each.
 
 pub mod crud;
+pub mod documents;
 pub mod error;
 pub mod has_one;
 pub mod limits;
@@ -108,6 +109,7 @@ pub struct Api {
     schema: AppSchema,
     db: DatabaseConnection,
     limits: Limits,
+    documents: documents::Documents,
 }
 
 impl Api {
@@ -118,6 +120,7 @@ impl Api {
             schema: build_schema(deps),
             db,
             limits,
+            documents: Default::default(),
         }
     }
 
@@ -155,10 +158,11 @@ impl Api {
         response
     }
 
-    /// Parses the document (async-graphql executes the parsed one) and
-    /// checks the limits async-graphql does not know.
+    /// Parses the document, or copies the one parsed before for the same
+    /// text (async-graphql executes the parsed one), and checks the limits
+    /// async-graphql does not know.
     fn check(&self, request: &mut Request) -> Result<(), ServerError> {
-        let doc = request.parsed_query().map_err(|mut err| {
+        let doc = self.documents.parse(request).map_err(|mut err| {
             error::tag(&mut err, "GRAPHQL_PARSE_FAILED");
             err
         })?;
