@@ -1008,12 +1008,13 @@ def cmd_report(a):
     L.append("")
     L.append("| contender | how |")
     L.append("| --- | --- |")
-    L.append("| hasone | `target/release/hasone serve` (release build), defaults: one HTTP worker per core, "
-             "pool of 16 connections |")
-    L.append("| PostGraphile 5 | `bench/postgraphile/`: Amber preset, node:http, pool of 16; the scoped "
+    pool = s.get("pool_size", "?")
+    L.append("| hasone | `target/release/hasone serve` (release build), defaults (one HTTP worker per core) "
+             f"except a pool of {pool} connections |")
+    L.append(f"| PostGraphile 5 | `bench/postgraphile/`: Amber preset, node:http, pool of {pool}; the scoped "
              "has-one fields are computed columns, the mutations SQL functions (`schema.sql`) |")
     L.append("| Apollo 4 + Sequelize 6 | `bench/apollo-sequelize/`: `startStandaloneServer`, Sequelize "
-             "`hasOne` associations read through dataloader-sequelize, pool of 16 |")
+             f"`hasOne` associations read through dataloader-sequelize, pool of {pool} |")
     L.append("| pgbench | `bench/pgbench/q*.sql`: the statements hasone issues for one request, "
              "`-M prepared`, one transaction per request |")
     L.append("")
