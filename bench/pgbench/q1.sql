@@ -18,6 +18,6 @@
 -- after another on one connection.
 SELECT "users"."id", "users"."name", "users"."email", "users"."handle" FROM "users" WHERE "users"."id" IN ('14') ORDER BY "users"."id" ASC;
 SELECT "projects"."id", "projects"."owner_id", "projects"."name", "projects"."archived" FROM "projects" WHERE "projects"."owner_id" IN ('14') AND "projects"."archived" = 'f' ORDER BY "projects"."id" ASC;
-SELECT "addresses"."id", "addresses"."user_id", "addresses"."kind", "addresses"."street", "addresses"."city", "addresses"."country", "addresses"."verified" FROM "addresses" WHERE "addresses"."user_id" IN ('14') AND "addresses"."kind" = 'shipping' ORDER BY "addresses"."id" ASC;
 SELECT "profiles"."id", "profiles"."user_id", "profiles"."bio", "profiles"."visibility" FROM "profiles" WHERE "profiles"."user_id" IN ('14') ORDER BY "profiles"."id" ASC;
+SELECT "addresses"."id", "addresses"."user_id", "addresses"."kind", "addresses"."street", "addresses"."city", "addresses"."country", "addresses"."verified" FROM "addresses" WHERE "addresses"."user_id" IN ('14') AND "addresses"."kind" = 'shipping' ORDER BY "addresses"."id" ASC;
 SELECT "addresses"."id", "addresses"."user_id", "addresses"."kind", "addresses"."street", "addresses"."city", "addresses"."country", "addresses"."verified" FROM "addresses" WHERE "addresses"."user_id" IN ('14') AND "addresses"."kind" = 'billing' ORDER BY "addresses"."id" ASC;
