@@ -1,9 +1,9 @@
 //! `User`: the source of the demo associations, `user`/`users` queries and
 //! the has-one mutations.
 
-use async_graphql::connection::{Connection, Edge};
 use std::borrow::Cow;
 
+use async_graphql::connection::{Connection, Edge};
 use async_graphql::{Context, ID, InputObject, Object};
 use entities::{address, profile, project, settings, user};
 use sea_orm::ActiveValue::Set;
