@@ -270,24 +270,30 @@ async fn load<'a, T: Scoped<Model: Sync>>(
     let Ok(loaders) = loaders(ctx) else {
         return Vec::new();
     };
-    let keys: Vec<Key<T>> = selections
-        .iter()
-        .flat_map(|s| s.keys.iter().cloned())
-        .collect();
+    // Only the keys of selections that go deeper are needed afterwards, to
+    // find their rows; the others are moved into the batch, not copied.
+    let mut keys: Vec<Key<T>> = Vec::new();
+    let mut deeper = Vec::new();
+    for s in selections {
+        if s.deeper {
+            keys.extend(s.keys.iter().cloned());
+            deeper.push((s.field, s.keys));
+        } else {
+            keys.extend(s.keys);
+        }
+    }
     if keys.is_empty() {
         return Vec::new();
     }
     let loaded = loaders.prefetch(keys).await;
-    selections
+    deeper
         .into_iter()
-        .filter(|s| s.deeper)
-        .map(|s| {
-            let rows = s
-                .keys
+        .map(|(field, keys)| {
+            let rows = keys
                 .iter()
                 .filter_map(|key| loaded.get(key)?.as_ref().ok()?.clone())
                 .collect();
-            (Lookahead::from(s.field), rows)
+            (Lookahead::from(field), rows)
         })
         .collect()
 }
