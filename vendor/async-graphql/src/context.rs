@@ -347,6 +347,12 @@ impl<'a, T> ContextBase<'a, T> {
 
     #[doc(hidden)]
     pub fn set_error_path(&self, error: ServerError) -> ServerError {
+        // hasone patch: an error that already has a path (one that a non-null
+        // field passed up to its parent) keeps the path of the field it
+        // happened in.
+        if !error.path.is_empty() {
+            return error;
+        }
         if let Some(node) = self.path_node {
             let mut path = Vec::new();
             node.for_each(|current_node| {

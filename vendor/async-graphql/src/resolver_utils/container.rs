@@ -4,8 +4,10 @@ use futures_util::{FutureExt, StreamExt as _, stream::FuturesUnordered};
 use indexmap::IndexMap;
 
 use crate::{
-    Context, ContextBase, ContextSelectionSet, Error, Name, OutputType, ServerError, ServerResult,
-    Value, extensions::ResolveInfo, parser::types::Selection,
+    Context, ContextBase, ContextSelectionSet, Error, Name, OutputType, Positioned, ServerError,
+    ServerResult, Value,
+    extensions::ResolveInfo,
+    parser::types::{Field, Selection},
 };
 
 /// Represents a GraphQL container object.
@@ -174,37 +176,60 @@ async fn resolve_container_inner<'a, T: ContainerType + ?Sized>(
     let mut fields = Fields(Vec::new());
     fields.add_set(ctx, root)?;
 
-    Ok(do_resolve_container(ctx, parallel, fields.0).await)
+    do_resolve_container(ctx, parallel, fields.0).await
 }
 
 pub(crate) async fn do_resolve_container<'a>(
-    ctx: &ContextSelectionSet<'a>,
+    _ctx: &ContextSelectionSet<'a>,
     parallel: bool,
     futures: Vec<BoxFieldFuture<'a>>,
-) -> Value {
-    let mut results = IndexMap::new();
-    let mut handle = |res| match res {
-        Ok((name, value)) => insert_value(&mut results, name, value),
-        Err(e) => ctx.add_error(e),
-    };
+) -> ServerResult<Value> {
+    // hasone patch: the fields of an object answer in the order they were
+    // selected (not the order they completed in), a field error that reaches
+    // here comes from a non-null field and makes the whole object fail (its
+    // nullable fields answer `null` themselves, see `Fields::add_set`), and
+    // an object whose every field was skipped is `{}`, not `null`.
+    let mut results = IndexMap::with_capacity(futures.len());
 
     if parallel {
+        let mut done: Vec<Option<(Name, Value)>> = Vec::with_capacity(futures.len());
+        done.resize_with(futures.len(), || None);
         let mut set = FuturesUnordered::new();
-        set.extend(futures);
-        while let Some(field) = set.next().await {
-            handle(field);
+        set.extend(
+            futures
+                .into_iter()
+                .enumerate()
+                .map(|(idx, field)| field.map(move |res| (idx, res))),
+        );
+        while let Some((idx, field)) = set.next().await {
+            done[idx] = Some(field?);
+        }
+        for (name, value) in done.into_iter().flatten() {
+            insert_value(&mut results, name, value);
         }
     } else {
         for fut in futures {
-            handle(fut.await);
+            let (name, value) = fut.await?;
+            insert_value(&mut results, name, value);
         }
     }
 
-    if results.is_empty() {
-        Value::Null
-    } else {
-        Value::Object(results)
-    }
+    Ok(Value::Object(results))
+}
+
+/// Whether the field `field` of `T` may be `null` (hasone patch): a failed
+/// nullable field answers `null` and reports its error, as the spec's
+/// "Handling Field Errors" asks. Only looked up when a field failed.
+fn is_nullable_field<T: OutputType + ?Sized>(
+    ctx: &ContextSelectionSet<'_>,
+    field: &Positioned<Field>,
+) -> bool {
+    ctx.schema_env
+        .registry
+        .types
+        .get(T::type_name().as_ref())
+        .and_then(|ty| ty.field_by_name(&field.node.name.node))
+        .is_none_or(|meta| !meta.ty.ends_with('!'))
 }
 
 type BoxFieldFuture<'a> = Pin<Box<dyn Future<Output = ServerResult<(Name, Value)>> + 'a + Send>>;
@@ -242,11 +267,9 @@ impl<'a> Fields<'a> {
                             let field_name = ctx_field.item.node.response_key().node.clone();
                             let extensions = &ctx.query_env.extensions;
 
+                            let value: ServerResult<Value> = async {
                             if extensions.is_empty() && field.node.directives.is_empty() {
-                                Ok((
-                                    field_name,
-                                    root.resolve_field(&ctx_field).await?.unwrap_or_default(),
-                                ))
+                                Ok(root.resolve_field(&ctx_field).await?.unwrap_or_default())
                             } else {
                                 let type_name = T::type_name();
                                 let resolve_info = ResolveInfo {
@@ -287,13 +310,10 @@ impl<'a> Fields<'a> {
 
                                 if field.node.directives.is_empty() {
                                     futures_util::pin_mut!(resolve_fut);
-                                    Ok((
-                                        field_name,
-                                        extensions
-                                            .resolve(resolve_info, &mut resolve_fut)
-                                            .await?
-                                            .unwrap_or_default(),
-                                    ))
+                                    Ok(extensions
+                                        .resolve(resolve_info, &mut resolve_fut)
+                                        .await?
+                                        .unwrap_or_default())
                                 } else {
                                     let mut resolve_fut = resolve_fut.boxed();
 
@@ -324,14 +344,24 @@ impl<'a> Fields<'a> {
                                         }
                                     }
 
-                                    Ok((
-                                        field_name,
-                                        extensions
-                                            .resolve(resolve_info, &mut resolve_fut)
-                                            .await?
-                                            .unwrap_or_default(),
-                                    ))
+                                    Ok(extensions
+                                        .resolve(resolve_info, &mut resolve_fut)
+                                        .await?
+                                        .unwrap_or_default())
                                 }
+                            }
+                            }
+                            .await;
+                            match value {
+                                Ok(value) => Ok((field_name, value)),
+                                // hasone patch: a failed nullable field is `null`
+                                // with its error reported; a failed non-null field
+                                // fails the object (see `do_resolve_container`).
+                                Err(err) if is_nullable_field::<T>(&ctx, field) => {
+                                    ctx.add_error(err);
+                                    Ok((field_name, Value::Null))
+                                }
+                                Err(err) => Err(err),
                             }
                         }
                     });

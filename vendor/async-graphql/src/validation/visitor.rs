@@ -623,6 +623,26 @@ fn visit_selection<'a, V: Visitor<'a>>(
                     vec![field.pos],
                     "Unknown field \"__typename\" on type \"Subscription\".",
                 );
+            } else {
+                // hasone patch: `__typename` is a field like any other for the
+                // rules: its directives are validated (`@skip` without `if`,
+                // unknown directives) and it counts towards depth and
+                // complexity. It takes no arguments.
+                for (name, _) in field
+                    .node
+                    .arguments
+                    .iter()
+                    .filter(|_| v.mode() == VisitMode::Normal)
+                {
+                    ctx.report_error(
+                        vec![name.pos],
+                        format!(
+                            "Unknown argument \"{}\" on field \"__typename\".",
+                            name.node
+                        ),
+                    );
+                }
+                ctx.with_type(None, |ctx| visit_field(v, ctx, field));
             }
         }
         Selection::FragmentSpread(fragment_spread) => {
