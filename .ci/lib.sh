@@ -40,7 +40,8 @@ drop_stale_test_databases() {
   done
   for db in $(mysql -h 127.0.0.1 -uroot -N -e \
       "select schema_name from information_schema.schemata where schema_name like 'hasone\\_t\\_%'"); do
-    mysql -h 127.0.0.1 -uroot -e "drop database if exists \`$db\`" || true
+    # Tenant databases reference their main one: drop without checking.
+    mysql -h 127.0.0.1 -uroot -e "set foreign_key_checks = 0; drop database if exists \`$db\`" || true
   done
 }
 

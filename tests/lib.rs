@@ -269,7 +269,8 @@ impl TestApp {
                 let admin = Database::connect(admin_url)
                     .await
                     .expect("admin connection");
-                for name in names {
+                // Tenant databases first: their tables reference the main one.
+                for name in names.iter().rev() {
                     admin
                         .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
                         .await

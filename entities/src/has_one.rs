@@ -25,10 +25,10 @@ use futures_util::future::join_all;
 
 use sea_orm::sea_query::{Alias, Expr, ForeignKeyAction, TableRef};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr,
-    EntityTrait, IdenStatic, Iterable, ModelTrait, PrimaryKeyToColumn, PrimaryKeyTrait,
-    QueryFilter, QueryOrder, QuerySelect, QueryTrait, SqliteTransactionMode, TransactionOptions,
-    TransactionTrait, Value,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, DbErr, EntityTrait, IdenStatic, Iterable, ModelTrait, PrimaryKeyToColumn,
+    PrimaryKeyTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait, Value,
 };
 
 use crate::error::{Error, is_transient};
@@ -666,7 +666,7 @@ where
 /// Begins a transaction that writes: `BEGIN IMMEDIATE` on SQLite, so that
 /// concurrent writers queue on the busy timeout instead of failing to
 /// upgrade a read lock.
-async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
     db.begin_with_options(TransactionOptions {
         sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
         ..Default::default()
@@ -723,4 +723,83 @@ async fn reload<E: EntityTrait, C: ConnectionTrait>(
         .one(db)
         .await?
         .ok_or_else(|| Error::not_found::<E>(&pk))
+}
+
+/// What an association does to its targets in a tenant schema when its
+/// source is deleted or its source key changes, done by hasone itself where
+/// the database cannot: SQLite's attached files cannot reference each
+/// other, so tenant tables there have no foreign key to the source.
+/// PostgreSQL and MariaDB enforce the same rules with real foreign keys.
+#[async_trait::async_trait]
+pub trait TenantCascade<S: EntityTrait>: Send + Sync {
+    /// `ON DELETE`: unlinks (`SET NULL`) or deletes (`CASCADE`) the targets
+    /// of `source` in `schema`.
+    async fn source_deleted(
+        &self,
+        db: &DatabaseTransaction,
+        source: &S::Model,
+        schema: &SchemaName,
+    ) -> Result<(), DbErr>;
+
+    /// `ON UPDATE CASCADE`: moves the targets of `before` to the key of
+    /// `after` when the source key changed.
+    async fn source_key_changed(
+        &self,
+        db: &DatabaseTransaction,
+        before: &S::Model,
+        after: &S::Model,
+        schema: &SchemaName,
+    ) -> Result<(), DbErr>;
+}
+
+#[async_trait::async_trait]
+impl<S, T> TenantCascade<S> for HasOne<S, T>
+where
+    S: EntityTrait<Model: Sync>,
+    T: EntityTrait,
+{
+    async fn source_deleted(
+        &self,
+        db: &DatabaseTransaction,
+        source: &S::Model,
+        schema: &SchemaName,
+    ) -> Result<(), DbErr> {
+        let key = source.get(self.source_key);
+        if key == key.as_null() {
+            return Ok(());
+        }
+        match self.on_delete {
+            OnDelete::SetNull => {
+                let mut update = T::update_many()
+                    .col_expr(self.foreign_key, Expr::value(key.as_null()))
+                    .filter(self.foreign_key.eq(key));
+                QueryTrait::query(&mut update).table(table::<T>(Some(schema)));
+                update.exec(db).await?;
+            }
+            OnDelete::Cascade => {
+                let mut delete = T::delete_many().filter(self.foreign_key.eq(key));
+                QueryTrait::query(&mut delete).from_table(table::<T>(Some(schema)));
+                delete.exec(db).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn source_key_changed(
+        &self,
+        db: &DatabaseTransaction,
+        before: &S::Model,
+        after: &S::Model,
+        schema: &SchemaName,
+    ) -> Result<(), DbErr> {
+        let (old, new) = (before.get(self.source_key), after.get(self.source_key));
+        if old == new || old == old.as_null() {
+            return Ok(());
+        }
+        let mut update = T::update_many()
+            .col_expr(self.foreign_key, Expr::value(new))
+            .filter(self.foreign_key.eq(old));
+        QueryTrait::query(&mut update).table(table::<T>(Some(schema)));
+        update.exec(db).await.map(|_| ())
+    }
 }

@@ -28,12 +28,22 @@ impl fmt::Display for SchemaName {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Allowlist(Vec<SchemaName>);
 
-/// A configured schema name that is not a plain identifier.
+/// A configured schema name that cannot be used.
 #[derive(Debug, thiserror::Error)]
-#[error(
-    "invalid schema name {0:?}: use 1-63 characters of a-z, 0-9 and _, not starting with a digit"
-)]
-pub struct InvalidSchemaName(pub String);
+#[error("invalid schema name {name:?}: {reason}")]
+pub struct InvalidSchemaName {
+    pub name: String,
+    pub reason: String,
+}
+
+impl InvalidSchemaName {
+    pub fn new(name: &str, reason: impl Into<String>) -> Self {
+        InvalidSchemaName {
+            name: name.to_owned(),
+            reason: reason.into(),
+        }
+    }
+}
 
 /// A requested schema that is not in the allowlist.
 #[derive(Debug, thiserror::Error)]
@@ -58,7 +68,10 @@ impl Allowlist {
                 continue;
             }
             if !is_identifier(name) {
-                return Err(InvalidSchemaName(name.to_owned()));
+                return Err(InvalidSchemaName::new(
+                    name,
+                    "use 1-63 characters of a-z, 0-9 and _, not starting with a digit",
+                ));
             }
             if !list.iter().any(|s: &SchemaName| s.as_str() == name) {
                 list.push(SchemaName(name.into()));

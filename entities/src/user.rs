@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::has_one::{Conditions, HasOne, Lookup, OnDelete, ScopeValue, Scoped};
+use crate::has_one::{Conditions, HasOne, Lookup, OnDelete, ScopeValue, Scoped, TenantCascade};
 use crate::{address, profile, project, settings};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -101,6 +101,16 @@ pub const SETTINGS: HasOne<Entity, settings::Entity> = HasOne {
     scope: &[],
     on_delete: OnDelete::Cascade,
 };
+
+/// Every association of `User`, for what deleting a user or changing its
+/// handle does to tenant rows where the database has no foreign key.
+pub static TENANT_CASCADES: [&dyn TenantCascade<Entity>; 5] = [
+    &PROFILE,
+    &BILLING_ADDRESS,
+    &SHIPPING_ADDRESS,
+    &PROJECT,
+    &SETTINGS,
+];
 
 /// Users by handle: the inverse of `settings`.
 pub const BY_HANDLE: Lookup<Entity> = Lookup {

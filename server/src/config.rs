@@ -20,6 +20,9 @@ const MAX_ALIASES: usize = 30;
 const MAX_BATCH: usize = 10;
 const MAX_BODY_BYTES: usize = 64 * 1024;
 const REQUEST_TIMEOUT_MS: u64 = 10_000;
+const BODY_TIMEOUT_MS: u64 = 10_000;
+const MAX_PENDING_BODY_BYTES: usize = 64 * 1024 * 1024;
+const MAX_CONNECTIONS: usize = 4096;
 const DB_POOL_SIZE: u32 = 16;
 const DB_ACQUIRE_TIMEOUT_MS: u64 = 5_000;
 const DB_STATEMENT_TIMEOUT_MS: u64 = 5_000;
@@ -100,6 +103,20 @@ pub struct Limits {
     /// Milliseconds a request may run before it is answered with `TIMEOUT`.
     #[arg(long, env = "HASONE_REQUEST_TIMEOUT_MS", default_value_t = REQUEST_TIMEOUT_MS)]
     pub request_timeout_ms: u64,
+
+    /// Milliseconds a request body may take to arrive (slower: `408`).
+    #[arg(long, env = "HASONE_BODY_TIMEOUT_MS", default_value_t = BODY_TIMEOUT_MS)]
+    pub body_timeout_ms: u64,
+
+    /// Bytes all request bodies being received may hold together (past
+    /// it: `503`).
+    #[arg(long, env = "HASONE_MAX_PENDING_BODY_BYTES", default_value_t = MAX_PENDING_BODY_BYTES)]
+    pub max_pending_body_bytes: usize,
+
+    /// Client connections open at once, over all workers (more wait to be
+    /// accepted).
+    #[arg(long, env = "HASONE_MAX_CONNECTIONS", default_value_t = MAX_CONNECTIONS)]
+    pub max_connections: usize,
 }
 
 /// The database pool.
@@ -128,17 +145,69 @@ pub enum LogFormat {
 }
 
 impl Settings {
-    /// The validated `schema` allowlist.
+    /// The validated `schema` allowlist: plain identifiers, none of them a
+    /// name the database reserves or already uses for the default schema.
     pub fn allowlist(&self) -> Result<Allowlist, InvalidSchemaName> {
-        Allowlist::new(&self.schemas)
+        let list = Allowlist::new(&self.schemas)?;
+        for name in list.names() {
+            if let Some(why) = reserved_schema(name.as_str(), &self.database_url) {
+                return Err(InvalidSchemaName::new(name.as_str(), why));
+            }
+        }
+        Ok(list)
     }
+}
+
+/// Why `name` cannot be a tenant schema with the database at `url`, if it
+/// cannot: the databases' own schemas and the default schema itself (whose
+/// rows would then have two ids each).
+fn reserved_schema(name: &str, url: &str) -> Option<&'static str> {
+    if matches!(name, "main" | "temp") || name.starts_with("sqlite_") {
+        return Some("SQLite's own database names");
+    }
+    if name == "public" || name == "information_schema" || name.starts_with("pg_") {
+        return Some("a schema PostgreSQL reserves or uses by default");
+    }
+    if matches!(name, "mysql" | "performance_schema" | "sys") {
+        return Some("a database MariaDB and MySQL keep for themselves");
+    }
+    let main_database = url
+        .split_once("://")
+        .filter(|(scheme, _)| scheme.starts_with("mysql") || scheme.starts_with("mariadb"))
+        .and_then(|(_, rest)| rest.split('?').next())
+        .and_then(|rest| rest.rsplit_once('/'))
+        .map(|(_, db)| db);
+    if main_database == Some(name) {
+        return Some("the database the URL names: the default schema");
+    }
+    None
 }
 
 impl Limits {
     pub fn request_timeout(&self) -> Duration {
         Duration::from_millis(self.request_timeout_ms)
     }
+
+    pub fn body_timeout(&self) -> Duration {
+        Duration::from_millis(self.body_timeout_ms)
+    }
+
+    /// Refuses limits the server cannot honour: async-graphql refuses any
+    /// selection nested deeper than 32 (its recursion depth limit), so a
+    /// larger depth limit would promise what is never served.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.max_depth > MAX_DEPTH_CEILING {
+            return Err(format!(
+                "HASONE_MAX_DEPTH is {}; at most {MAX_DEPTH_CEILING} is possible",
+                self.max_depth
+            ));
+        }
+        Ok(())
+    }
 }
+
+/// async-graphql's recursion depth limit, above which no selection runs.
+const MAX_DEPTH_CEILING: usize = 32;
 
 /// The defaults, without reading the environment (tests, embedding).
 impl Default for Settings {
@@ -161,6 +230,9 @@ impl Default for Settings {
                 max_batch: MAX_BATCH,
                 max_body_bytes: MAX_BODY_BYTES,
                 request_timeout_ms: REQUEST_TIMEOUT_MS,
+                body_timeout_ms: BODY_TIMEOUT_MS,
+                max_pending_body_bytes: MAX_PENDING_BODY_BYTES,
+                max_connections: MAX_CONNECTIONS,
             },
             pool: Pool {
                 db_pool_size: DB_POOL_SIZE,

@@ -118,6 +118,37 @@ pub async fn connect(settings: &Settings) -> Result<Database, DbErr> {
     Ok(Database { conn, statements })
 }
 
+/// A connection of its own for `/ready`, outside the pool: a pool busy
+/// with requests says nothing about whether the database answers.
+#[derive(Clone, Debug)]
+pub struct Probe(pub DatabaseConnection);
+
+/// How long `/ready` waits for the database.
+pub const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Opens the `/ready` probe: one connection at most, opened on demand and
+/// again after the database came back.
+pub async fn probe(settings: &Settings) -> Result<Probe, DbErr> {
+    let mut opts = ConnectOptions::new(settings.database_url.clone());
+    opts.max_connections(1)
+        .min_connections(0)
+        .acquire_timeout(PROBE_TIMEOUT)
+        .connect_timeout(PROBE_TIMEOUT)
+        .sqlx_logging(false);
+    SeaDatabase::connect(opts).await.map(Probe)
+}
+
+impl Probe {
+    /// Whether the database answers within [`PROBE_TIMEOUT`].
+    pub async fn ping(&self) -> Result<(), String> {
+        match tokio::time::timeout(PROBE_TIMEOUT, self.0.ping()).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(err)) => Err(err.to_string()),
+            Err(_) => Err(format!("no answer within {} ms", PROBE_TIMEOUT.as_millis())),
+        }
+    }
+}
+
 /// The statements that attach each allowlisted schema's file to an SQLite
 /// connection. Names are allowlisted identifiers; the path is quoted.
 fn sqlite_attachments(url: &str, allowlist: &Allowlist) -> Arc<Vec<String>> {

@@ -6,6 +6,7 @@
 //! - [`config`]: typed settings from flags and environment;
 //! - [`db`]: connecting, migrating, seeding, counting statements.
 
+pub mod body;
 pub mod cli;
 pub mod config;
 pub mod db;

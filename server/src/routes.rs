@@ -17,12 +17,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::{BatchRequest, BatchResponse, Response, ServerError, Value as ConstValue};
-use sea_orm::DatabaseConnection;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::graphql::Api;
+use crate::body::{self, BodyError, BodyLimits};
+use crate::db::Probe;
 use crate::graphql::error::REQUEST_ERROR_CODES;
+use crate::graphql::{Api, OperationKind};
 
 /// Headers that prove a request was preflighted (or sent by a non-browser).
 pub const CSRF_HEADERS: [&str; 3] = [
@@ -45,7 +46,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// POST: a single request or a batch, queries and mutations.
-async fn graphql_post(api: web::Data<Api>, http: HttpRequest, body: web::Bytes) -> HttpResponse {
+async fn graphql_post(
+    api: web::Data<Api>,
+    limits: web::Data<BodyLimits>,
+    http: HttpRequest,
+    payload: web::Payload,
+) -> HttpResponse {
     let id = request_id(&http);
     if !is_json(&http) {
         return refuse(
@@ -55,44 +61,91 @@ async fn graphql_post(api: web::Data<Api>, http: HttpRequest, body: web::Bytes) 
             "send the request as JSON with `content-type: application/json`",
         );
     }
-    let batch: BatchRequest = match serde_json::from_slice(&body) {
-        Ok(batch) => batch,
+    let body = match body::read(&http, payload, &limits).await {
+        Ok(body) => body,
         Err(err) => {
-            let message = format!("the body is not a GraphQL request in JSON: {err}");
-            return refuse(&http, &id, StatusCode::BAD_REQUEST, &message);
+            let status = match err {
+                BodyError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+                BodyError::TimedOut { .. } => StatusCode::REQUEST_TIMEOUT,
+                BodyError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+                BodyError::Broken => StatusCode::BAD_REQUEST,
+            };
+            let mut resp = refuse(&http, &id, status, &err.message());
+            if err == BodyError::Busy {
+                resp.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    header::HeaderValue::from_static(RETRY_AFTER_SECS),
+                );
+            }
+            return resp;
         }
+    };
+    let batch = match parse_body(&body) {
+        Ok(batch) => batch,
+        Err(message) => return refuse(&http, &id, StatusCode::BAD_REQUEST, &message),
     };
     let response = api.execute_batch(batch, &id).await;
     respond(&http, &id, response)
 }
 
+/// A request (a JSON object) or a batch (an array of them). Messages name
+/// what the client sent wrong, never an internal type.
+fn parse_body(body: &[u8]) -> Result<BatchRequest, String> {
+    const SHAPE: &str = "a GraphQL request is a JSON object with a string `query` and optional `variables`, `operationName` and `extensions`; a batch is an array of such objects";
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    let parsed = match first {
+        Some(b'[') => {
+            serde_json::from_slice::<Vec<async_graphql::Request>>(body).map(BatchRequest::Batch)
+        }
+        Some(b'{') => {
+            serde_json::from_slice::<async_graphql::Request>(body).map(BatchRequest::Single)
+        }
+        None => return Err(format!("the body is empty: {SHAPE}")),
+        Some(_) => return Err(format!("the body is not a request: {SHAPE}")),
+    };
+    parsed.map_err(|err| match err.classify() {
+        serde_json::error::Category::Data => format!(
+            "the body is not a request (line {}, column {}): {SHAPE}",
+            err.line(),
+            err.column()
+        ),
+        _ => format!("the body is not valid JSON: {err}"),
+    })
+}
+
 /// GET: GraphiQL for a browser asking for HTML without a query; otherwise
-/// a query (never a mutation).
+/// a query (never a mutation). The CSRF check comes before anything reads
+/// the document, so a cross-site `<img src=…>` costs nothing.
 async fn graphql_get(api: web::Data<Api>, http: HttpRequest) -> HttpResponse {
     if wants_html(&http) && !http.query_string().contains("query=") {
         return crate::graphiql::page();
     }
     let id = request_id(&http);
-    let request = match async_graphql::http::parse_query_string(http.query_string()) {
-        Ok(request) => request,
-        Err(err) => return refuse(&http, &id, StatusCode::BAD_REQUEST, &err.to_string()),
-    };
-    if is_mutation(&request) {
-        let mut resp = refuse(
-            &http,
-            &id,
-            StatusCode::METHOD_NOT_ALLOWED,
-            "mutations are only accepted over POST",
-        );
-        resp.headers_mut()
-            .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
-        return resp;
-    }
     if !has_csrf_header(&http) {
         return refuse(&http, &id, StatusCode::BAD_REQUEST, CSRF_MESSAGE);
     }
-    let response = api.execute(request, &id).await;
-    respond(&http, &id, BatchResponse::Single(response))
+    let mut request = match async_graphql::http::parse_query_string(http.query_string()) {
+        Ok(request) => request,
+        Err(err) => return refuse(&http, &id, StatusCode::BAD_REQUEST, &err.to_string()),
+    };
+    match api.prepare(&mut request) {
+        Ok(OperationKind::Write) => {
+            let mut resp = refuse(
+                &http,
+                &id,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "mutations are only accepted over POST",
+            );
+            resp.headers_mut()
+                .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
+            resp
+        }
+        // Refused documents are answered by `execute` (same codes, log line).
+        Ok(OperationKind::Query) | Err(_) => {
+            let response = api.execute(request, &id).await;
+            respond(&http, &id, BatchResponse::Single(response))
+        }
+    }
 }
 
 const CSRF_MESSAGE: &str = "a GET request could have been sent by another site (CSRF): add a `graphql-require-preflight: 1` header, or POST it as JSON";
@@ -148,24 +201,6 @@ fn request_id(http: &HttpRequest) -> String {
     format!("{nanos:x}-{:x}", NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
-/// Whether the operation a GET would run is a mutation (or subscription).
-fn is_mutation(req: &async_graphql::Request) -> bool {
-    use async_graphql::parser::types::{DocumentOperations, OperationType};
-    let Ok(doc) = async_graphql::parser::parse_query(&req.query) else {
-        return false; // the executor reports the syntax error
-    };
-    let is_write = |ty: OperationType| ty != OperationType::Query;
-    match &doc.operations {
-        DocumentOperations::Single(op) => is_write(op.node.ty),
-        DocumentOperations::Multiple(ops) => match &req.operation_name {
-            Some(name) => ops
-                .get(name.as_str())
-                .is_some_and(|op| is_write(op.node.ty)),
-            None => ops.values().any(|op| is_write(op.node.ty)),
-        },
-    }
-}
-
 /// An answer refusing the request before execution.
 fn refuse(http: &HttpRequest, id: &str, status: StatusCode, message: &str) -> HttpResponse {
     let body = json!({
@@ -182,19 +217,26 @@ fn refuse(http: &HttpRequest, id: &str, status: StatusCode, message: &str) -> Ht
         .body(body.to_string())
 }
 
-/// Serializes a response; a request refused before execution has no
-/// `data`, and with `application/graphql-response+json` a `400`.
+/// Serializes a response. A request refused before execution has no
+/// `data`, and with `application/graphql-response+json` a `400`. A
+/// request the database could not serve at all (no data, every error
+/// `UNAVAILABLE`) has no `data` either, and a `503` for those clients; any
+/// `UNAVAILABLE` error adds `Retry-After`.
 fn respond(http: &HttpRequest, id: &str, response: BatchResponse) -> HttpResponse {
     let graphql_json = wants_graphql_response_json(http);
-    let (serialized, refused) = match &response {
+    let (serialized, outcome, unavailable) = match &response {
         BatchResponse::Single(one) => {
-            let body = Body::of(one);
-            let refused = matches!(body, Body::Refused { .. });
-            (serde_json::to_vec(&body), refused)
+            let outcome = Outcome::of(one);
+            (
+                serde_json::to_vec(&Body::of(one, outcome)),
+                outcome,
+                has_code(one, UNAVAILABLE),
+            )
         }
         BatchResponse::Batch(all) => {
-            let bodies: Vec<Body<'_>> = all.iter().map(Body::of).collect();
-            (serde_json::to_vec(&bodies), false)
+            let bodies: Vec<Body<'_>> = all.iter().map(|r| Body::of(r, Outcome::of(r))).collect();
+            let unavailable = all.iter().any(|r| has_code(r, UNAVAILABLE));
+            (serde_json::to_vec(&bodies), Outcome::Executed, unavailable)
         }
     };
     let body = match serialized {
@@ -204,19 +246,58 @@ fn respond(http: &HttpRequest, id: &str, response: BatchResponse) -> HttpRespons
             return HttpResponse::InternalServerError().finish();
         }
     };
-    let status = if graphql_json && refused {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
+    let status = match outcome {
+        Outcome::Refused if graphql_json => StatusCode::BAD_REQUEST,
+        Outcome::Unavailable if graphql_json => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::OK,
     };
-    HttpResponse::build(status)
+    let mut builder = HttpResponse::build(status);
+    builder
         .content_type(if graphql_json {
             GRAPHQL_RESPONSE_JSON
         } else {
             "application/json"
         })
-        .insert_header(("x-request-id", id))
-        .body(body)
+        .insert_header(("x-request-id", id));
+    if unavailable {
+        builder.insert_header((header::RETRY_AFTER, RETRY_AFTER_SECS));
+    }
+    builder.body(body)
+}
+
+/// The code of errors the database could not serve (down, or no free
+/// connection in time).
+const UNAVAILABLE: &str = "UNAVAILABLE";
+/// What `Retry-After` says when the database is unavailable: the pool
+/// reconnects by itself, a second later is a fair first retry.
+const RETRY_AFTER_SECS: &str = "1";
+
+/// How a response is answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    Executed,
+    /// Refused before execution: no `data` key.
+    Refused,
+    /// Nothing could be read: no `data`, every error `UNAVAILABLE`.
+    Unavailable,
+}
+
+impl Outcome {
+    fn of(response: &Response) -> Self {
+        if is_refused(response) {
+            Outcome::Refused
+        } else if response.data == ConstValue::Null
+            && !response.errors.is_empty()
+            && response
+                .errors
+                .iter()
+                .all(|e| code_of(e) == Some(UNAVAILABLE))
+        {
+            Outcome::Unavailable
+        } else {
+            Outcome::Executed
+        }
+    }
 }
 
 /// One response as sent: serialized straight from async-graphql's values.
@@ -224,44 +305,50 @@ fn respond(http: &HttpRequest, id: &str, response: BatchResponse) -> HttpRespons
 #[serde(untagged)]
 enum Body<'a> {
     Executed(&'a Response),
-    /// Refused before execution: no `data` key at all.
-    Refused {
+    /// No `data` key at all.
+    ErrorsOnly {
         errors: &'a [ServerError],
     },
 }
 
 impl<'a> Body<'a> {
-    fn of(response: &'a Response) -> Self {
-        if is_refused(response) {
-            Body::Refused {
+    fn of(response: &'a Response, outcome: Outcome) -> Self {
+        match outcome {
+            Outcome::Executed => Body::Executed(response),
+            Outcome::Refused | Outcome::Unavailable => Body::ErrorsOnly {
                 errors: &response.errors,
-            }
-        } else {
-            Body::Executed(response)
+            },
         }
     }
+}
+
+fn code_of(err: &ServerError) -> Option<&str> {
+    match err.extensions.as_ref()?.get("code")? {
+        ConstValue::String(code) => Some(code),
+        _ => None,
+    }
+}
+
+fn has_code(response: &Response, code: &str) -> bool {
+    response.errors.iter().any(|e| code_of(e) == Some(code))
 }
 
 /// Whether every error of `response` refuses the request before execution.
 fn is_refused(response: &Response) -> bool {
     !response.errors.is_empty()
-        && response.errors.iter().all(|e| {
-            e.extensions
-                .as_ref()
-                .and_then(|ext| ext.get("code"))
-                .is_some_and(|code| {
-                    matches!(code, ConstValue::String(c) if REQUEST_ERROR_CODES.contains(&c.as_str()))
-                })
-        })
+        && response
+            .errors
+            .iter()
+            .all(|e| code_of(e).is_some_and(|c| REQUEST_ERROR_CODES.contains(&c)))
 }
 
 async fn health() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "status": "ok" }))
 }
 
-/// Ready when the database answers.
-async fn ready(db: web::Data<DatabaseConnection>) -> HttpResponse {
-    match db.ping().await {
+/// Ready when the database answers, on a connection of its own.
+async fn ready(probe: web::Data<Probe>) -> HttpResponse {
+    match probe.ping().await {
         Ok(()) => HttpResponse::Ok().json(json!({ "status": "ready" })),
         Err(err) => {
             tracing::warn!(error = %err, "database not ready");

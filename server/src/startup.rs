@@ -7,13 +7,34 @@ use actix_cors::Cors;
 use actix_web::dev::Server;
 pub use actix_web::dev::ServerHandle;
 use actix_web::http::{Method, header};
-use actix_web::middleware::Condition;
+use std::time::Duration;
+
+use actix_web::middleware::{Condition, DefaultHeaders};
 use actix_web::{App, HttpServer, web};
 
+use crate::body::{BodyLimits, Budget};
 use crate::config::Settings;
 use crate::db::{self, Database};
 use crate::graphql::{Api, SchemaDeps};
 use crate::routes::{self, CSRF_HEADERS};
+
+/// How long a client may take to send a request's head (`408` after).
+const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long an idle keep-alive connection stays open.
+const KEEP_ALIVE: Duration = Duration::from_secs(5);
+/// File descriptors kept for everything but client connections: the
+/// database pool, the listener, logs.
+const RESERVED_FDS: u64 = 256;
+
+/// The most client connections per worker: the configured total split
+/// over the workers, and below the open-file limit (raised to its hard
+/// limit first), so that a flood of sockets makes the server stop
+/// accepting (new ones wait in the backlog), never fail to open a file.
+fn max_connections_per_worker(total: usize, workers: usize) -> usize {
+    let files = rlimit::increase_nofile_limit(u64::MAX).unwrap_or(1024);
+    let files = usize::try_from(files.saturating_sub(RESERVED_FDS)).unwrap_or(usize::MAX);
+    (total.min(files).max(workers) / workers.max(1)).max(1)
+}
 
 /// CORS for the configured origins: GET and POST with the headers GraphQL
 /// clients send.
@@ -65,7 +86,9 @@ impl Application {
         let allowlist = settings
             .allowlist()
             .map_err(|e| StartupError::Config(e.to_string()))?;
+        settings.limits.validate().map_err(StartupError::Config)?;
         let db = db::connect(&settings).await?;
+        let probe = web::Data::new(db::probe(&settings).await?);
         db::migrate(&db.conn, &allowlist).await?;
         if db::seed(&db.conn, settings.seed_users).await? {
             tracing::info!(users = settings.seed_users, "seeded demo data");
@@ -85,21 +108,34 @@ impl Application {
             source,
         })?;
         let api = web::Data::new(api);
-        let conn = web::Data::new(db.conn.clone());
-        let body_limit = settings.limits.max_body_bytes;
+        let body_limits = web::Data::new(BodyLimits {
+            max_bytes: settings.limits.max_body_bytes,
+            timeout: settings.limits.body_timeout(),
+            budget: Budget::new(settings.limits.max_pending_body_bytes),
+        });
         let origins = settings.cors_origins.clone();
-        let mut server = HttpServer::new(move || {
+        let workers = if settings.workers > 0 {
+            settings.workers
+        } else {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        };
+        let server = HttpServer::new(move || {
             App::new()
                 .wrap(Condition::new(!origins.is_empty(), cors(&origins)))
-                .app_data(web::PayloadConfig::new(body_limit))
+                .wrap(DefaultHeaders::new().add(("x-content-type-options", "nosniff")))
                 .app_data(api.clone())
-                .app_data(conn.clone())
+                .app_data(body_limits.clone())
+                .app_data(probe.clone())
                 .configure(routes::configure)
         })
+        .workers(workers)
+        .max_connections(max_connections_per_worker(
+            settings.limits.max_connections,
+            workers,
+        ))
+        .client_request_timeout(HEAD_TIMEOUT)
+        .keep_alive(KEEP_ALIVE)
         .shutdown_timeout(settings.shutdown_timeout_secs);
-        if settings.workers > 0 {
-            server = server.workers(settings.workers);
-        }
         let server = server
             .listen(listener)
             .map_err(|source| StartupError::Bind {

@@ -13,6 +13,8 @@ backend_tests!(
     unique_violations_are_conflicts,
     graphql_errors_carry_codes,
     deleting_a_source_unlinks_its_targets,
+    updates_racing_deletes_are_not_found_never_internal,
+    nul_characters_are_bad_user_input_on_every_backend,
 );
 
 const SET: &str =
@@ -157,5 +159,80 @@ async fn deleting_a_source_unlinks_its_targets(app: TestApp) -> TestApp {
     assert_eq!(d["node"]["userId"], serde_json::Value::Null);
     let q = "mutation { deleteUser(id: \"User:1\") }";
     assert_eq!(app.error_code(q, json!({})).await, "NOT_FOUND");
+    app
+}
+
+async fn updates_racing_deletes_are_not_found_never_internal(app: TestApp) -> TestApp {
+    // Fresh profiles, each updated and deleted at the same time.
+    let mut ids = Vec::new();
+    for i in 0..40 {
+        let d = app
+            .data(
+                "mutation($b: String!) { createProfile(input: { bio: $b }) { rowId } }",
+                json!({ "b": format!("race {i}") }),
+            )
+            .await;
+        ids.push(d["createProfile"]["rowId"].as_i64().expect("rowId"));
+    }
+    let url = format!("{}/graphql", app.url);
+    let mut tasks = Vec::new();
+    for id in ids {
+        for query in [
+            "mutation($id: ID!) { r: updateProfile(id: $id, input: { bio: \"changed\" }) { id } }",
+            "mutation($id: ID!) { r: deleteProfile(id: $id) }",
+        ] {
+            let (url, client) = (url.clone(), reqwest::Client::new());
+            tasks.push(tokio::spawn(async move {
+                let resp: serde_json::Value = client
+                    .post(&url)
+                    .json(&json!({ "query": query, "variables": { "id": id.to_string() } }))
+                    .send()
+                    .await
+                    .expect("POST")
+                    .json()
+                    .await
+                    .expect("JSON");
+                resp["errors"][0]["extensions"]["code"]
+                    .as_str()
+                    .unwrap_or("ok")
+                    .to_owned()
+            }));
+        }
+    }
+    let mut outcomes = std::collections::BTreeMap::<String, usize>::new();
+    for task in tasks {
+        *outcomes.entry(task.await.expect("task")).or_default() += 1;
+    }
+    assert!(
+        outcomes.keys().all(|k| k == "ok" || k == "NOT_FOUND"),
+        "{outcomes:?}"
+    );
+    assert_eq!(outcomes.values().sum::<usize>(), 80);
+    app
+}
+
+async fn nul_characters_are_bad_user_input_on_every_backend(app: TestApp) -> TestApp {
+    let before = app.snapshot().await;
+    for (q, vars) in [
+        (
+            "mutation($v: String!) { createProfile(input: { bio: $v }) { id } }",
+            json!({ "v": "a\u{0}b" }),
+        ),
+        (
+            "mutation($v: String!) { createUserProfile(userId: 1, input: { bio: $v }) { profile { id } } }",
+            json!({ "v": "\u{0}" }),
+        ),
+        (
+            "mutation($v: String!) { updateUser(id: 2, input: { name: $v }) { id } }",
+            json!({ "v": "x\u{0}" }),
+        ),
+        (
+            "mutation($v: String!) { createUser(input: { name: \"n\", email: $v }) { id } }",
+            json!({ "v": "a@b\u{0}" }),
+        ),
+    ] {
+        assert_eq!(app.error_code(q, vars).await, "BAD_USER_INPUT", "{q}");
+    }
+    assert_eq!(app.snapshot().await, before);
     app
 }

@@ -12,6 +12,7 @@ backend_tests!(
     graphql_response_json_gets_400_for_refused_requests,
     errors_carry_the_request_id,
     malformed_requests_leave_the_server_serving,
+    body_and_batch_errors_are_json_with_request_ids,
 );
 
 fn tight(settings: &mut Settings) {
@@ -293,16 +294,34 @@ async fn malformed_requests_leave_the_server_serving(app: TestApp) -> TestApp {
 }
 
 async fn introspection_can_be_switched_off(app: TestApp) -> TestApp {
-    // async-graphql answers introspection fields with null when it is off.
-    let resp = app
-        .gql(
-            "{ __schema { types { name } } __type(name: \"User\") { name } }",
-            json!({}),
-        )
+    // Refused with an error that says why, as Apollo Server does, wherever
+    // the document selects `__schema` or `__type` (fragments included).
+    for q in [
+        "{ __schema { types { name } } }",
+        "{ __type(name: \"User\") { name } }",
+        "{ user(id: 1) { id } ...F } fragment F on QueryRoot { __type(name: \"User\") { fields { name } } }",
+    ] {
+        let resp = app.gql(q, json!({})).await;
+        assert_eq!(
+            resp["errors"][0]["extensions"]["code"],
+            json!("GRAPHQL_VALIDATION_FAILED"),
+            "{resp}"
+        );
+        let message = resp["errors"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.contains("introspection is turned off"), "{message}");
+        assert!(resp.get("data").is_none(), "{resp}");
+    }
+    // No "Did you mean …": it would name what introspection hides.
+    let resp = app.gql("{ user(id: 1) { emai } }", json!({})).await;
+    let message = resp["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("emai"), "{message}");
+    assert!(
+        !message.contains("email"),
+        "a hint names a field: {message}"
+    );
+    let d = app
+        .data("{ user(id: 1) { id __typename } }", json!({}))
         .await;
-    assert_eq!(resp["data"]["__schema"], Value::Null, "{resp}");
-    assert_eq!(resp["data"]["__type"], Value::Null, "{resp}");
-    let d = app.data("{ user(id: 1) { id } }", json!({})).await;
     assert_eq!(d["user"]["id"], json!("User:1"));
     app
 }
@@ -327,5 +346,223 @@ async fn slow_requests_time_out_cleanly(app: TestApp) -> TestApp {
         .await
         .expect("health");
     assert_eq!(health.status(), 200);
+    app
+}
+
+async fn body_and_batch_errors_are_json_with_request_ids(app: TestApp) -> TestApp {
+    // An array of numbers: the message says what a request is, and names
+    // no internal type.
+    let (status, body) = post(&app, "[1, 2, 3]", "application/json", &[]).await;
+    assert_eq!(status, 400, "{body}");
+    let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("a batch is an array"), "{message}");
+    for internal in ["BatchRequest", "untagged", "enum", "struct"] {
+        assert!(!message.contains(internal), "{message}");
+    }
+    assert!(
+        body["errors"][0]["extensions"]["requestId"].is_string(),
+        "{body}"
+    );
+    // Over the body limit: 413 as JSON, with the request id.
+    let huge = json!({ "query": format!("{{ __typename }} #{}", "x".repeat(70 * 1024)) });
+    let resp = app
+        .client
+        .post(format!("{}/graphql", app.url))
+        .header("x-request-id", "big-1")
+        .json(&huge)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(resp.status(), 413);
+    assert_eq!(resp.headers()["x-request-id"], "big-1");
+    assert_eq!(resp.headers()["x-content-type-options"], "nosniff");
+    let body: Value = resp.json().await.expect("413 is JSON");
+    assert_eq!(body["errors"][0]["extensions"]["requestId"], json!("big-1"));
+    // A batch over the limit (10) has the request id too.
+    let one = json!({ "query": "{ __typename }" });
+    let batch = Value::Array(vec![one; 11]);
+    let resp = app
+        .client
+        .post(format!("{}/graphql", app.url))
+        .header("x-request-id", "batch-1")
+        .json(&batch)
+        .send()
+        .await
+        .expect("POST");
+    let body: Value = resp.json().await.expect("JSON");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"],
+        json!("LIMIT_EXCEEDED")
+    );
+    assert_eq!(
+        body["errors"][0]["extensions"]["requestId"],
+        json!("batch-1")
+    );
+    // Every answer, GraphiQL and health included, says nosniff.
+    for (path, accept) in [
+        ("/graphql", "text/html"),
+        ("/health", "*/*"),
+        ("/ready", "*/*"),
+    ] {
+        let resp = app
+            .client
+            .get(format!("{}{path}", app.url))
+            .header("accept", accept)
+            .send()
+            .await
+            .expect("GET");
+        assert_eq!(
+            resp.headers()["x-content-type-options"],
+            "nosniff",
+            "{path}"
+        );
+    }
+    app
+}
+
+/// Not a backend test: the names are refused before anything connects.
+#[tokio::test]
+async fn reserved_schema_names_refuse_to_start() {
+    for name in [
+        "main",
+        "temp",
+        "public",
+        "pg_catalog",
+        "information_schema",
+        "mysql",
+        "sys",
+    ] {
+        let settings = Settings {
+            addr: "127.0.0.1:0".into(),
+            database_url: "sqlite::memory:".into(),
+            schemas: vec![name.into()],
+            seed_users: 0,
+            ..Settings::default()
+        };
+        let err = match hasone::startup::Application::build(settings).await {
+            Ok(_) => panic!("started with schema {name}"),
+            Err(err) => err.to_string(),
+        };
+        assert!(
+            err.contains(name) && err.contains("invalid schema name"),
+            "{err}"
+        );
+    }
+    // On MariaDB the database the URL names is the default schema itself.
+    let settings = Settings {
+        database_url: "mysql://root@127.0.0.1:3306/shop".into(),
+        schemas: vec!["tenant_a".into(), "shop".into()],
+        ..Settings::default()
+    };
+    let err = settings.allowlist().expect_err("shop is the main database");
+    assert!(err.to_string().contains("shop"), "{err}");
+}
+
+/// One pooled connection that a blocked mutation holds: every other
+/// request waits for a connection, up to the acquire timeout.
+fn one_connection(settings: &mut Settings) {
+    settings.pool.db_pool_size = 1;
+    settings.pool.db_acquire_timeout_ms = 300;
+}
+
+mod with_one_connection {
+    use super::*;
+    backend_tests!(
+        options = Options { configure: one_connection, ..Options::default() };
+        a_saturated_pool_answers_unavailable_while_ready_stays_up,
+    );
+}
+
+async fn a_saturated_pool_answers_unavailable_while_ready_stays_up(app: TestApp) -> TestApp {
+    use hasone_tests::Backend;
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+    // The test's own connection locks user 1; a `set` on user 1 then waits
+    // for it while holding the server's only pooled connection.
+    let lock = match app.backend {
+        Backend::Sqlite => app
+            .db
+            .begin_with_options(sea_orm::TransactionOptions {
+                sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await
+            .expect("BEGIN IMMEDIATE"),
+        _ => {
+            let txn = app.db.begin().await.expect("BEGIN");
+            txn.execute_unprepared("SELECT id FROM users WHERE id = 1 FOR UPDATE")
+                .await
+                .expect("lock user 1");
+            txn
+        }
+    };
+    let url = format!("{}/graphql", app.url);
+    let blocked = tokio::spawn(async move {
+        reqwest::Client::new()
+            .post(url)
+            .json(&json!({ "query": "mutation { setUserProfile(userId: 1, profileId: null) { user { id } } }" }))
+            .send()
+            .await
+            .expect("POST")
+            .json::<Value>()
+            .await
+            .expect("JSON")
+    });
+    // Until the mutation holds the connection, a query may still get it.
+    let mut answered = None;
+    for _ in 0..50 {
+        let resp = app
+            .client
+            .post(format!("{}/graphql", app.url))
+            .header("accept", "application/graphql-response+json")
+            .json(&json!({ "query": "{ users(first: 1) { edges { node { id } } } }" }))
+            .send()
+            .await
+            .expect("POST");
+        if resp.status() == 503 {
+            answered = Some(resp);
+            break;
+        }
+    }
+    let resp = answered.expect("a 503 while the pool was exhausted");
+    assert_eq!(resp.headers()["retry-after"], "1");
+    let body: Value = resp.json().await.expect("JSON");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"],
+        json!("UNAVAILABLE"),
+        "{body}"
+    );
+    assert!(body.get("data").is_none(), "{body}");
+    // Plain JSON clients: 200, the same code, the header.
+    let resp = app
+        .client
+        .post(format!("{}/graphql", app.url))
+        .json(&json!({ "query": "{ user(id: 2) { id } }" }))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["retry-after"], "1");
+    let body: Value = resp.json().await.expect("JSON");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"],
+        json!("UNAVAILABLE"),
+        "{body}"
+    );
+    assert_eq!(body["data"]["user"], Value::Null, "{body}");
+    // `/ready` is about the database, which answers.
+    let ready = app
+        .client
+        .get(format!("{}/ready", app.url))
+        .send()
+        .await
+        .expect("ready");
+    assert_eq!(ready.status(), 200);
+    lock.rollback().await.expect("unlock");
+    let done = blocked.await.expect("mutation");
+    assert_eq!(
+        done["data"]["setUserProfile"]["user"]["id"],
+        json!("User:1"),
+        "{done}"
+    );
     app
 }

@@ -37,19 +37,29 @@ async fn get_runs_queries_but_never_mutations(app: TestApp) -> TestApp {
     assert!(body["data"]["user"]["profile"]["id"].is_string(), "{body}");
 
     let before = app.snapshot().await;
+    let mutation = "mutation { setUserProfile(userId: 1, profileId: null) { previous { id } } }";
     let resp = app
         .client
         .get(format!("{}/graphql", app.url))
-        .query(&[(
-            "query",
-            "mutation { setUserProfile(userId: 1, profileId: null) { previous { id } } }",
-        )])
+        .header("graphql-require-preflight", "1")
+        .query(&[("query", mutation)])
         .send()
         .await
         .expect("GET");
     assert_eq!(resp.status(), 405);
+    assert_eq!(resp.headers()["allow"], "POST");
     let body: Value = resp.json().await.expect("json");
     assert!(body["errors"][0]["message"].is_string(), "{body}");
+    // Without the preflight header the CSRF check refuses it first, before
+    // anything reads the document.
+    let resp = app
+        .client
+        .get(format!("{}/graphql", app.url))
+        .query(&[("query", mutation)])
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(resp.status(), 400);
     assert_eq!(app.snapshot().await, before);
     app
 }

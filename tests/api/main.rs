@@ -2,6 +2,7 @@
 //! Each test runs on SQLite, PostgreSQL and MariaDB (see `backend_tests!`).
 
 mod batching;
+mod bounds;
 mod concurrency;
 mod conformance;
 mod errors;
@@ -14,6 +15,7 @@ mod model;
 mod relay;
 mod schema;
 mod schema_option;
+mod spec;
 
 use entities::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use entities::{address, profile, project};

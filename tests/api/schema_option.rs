@@ -18,6 +18,7 @@ backend_tests!(
     a_query_mixing_schemas_batches_per_schema,
     set_in_a_schema_checks_ids_against_it,
     names_outside_the_allowlist_are_rejected_and_change_nothing,
+    deleting_or_renaming_a_user_reaches_its_tenant_rows,
 );
 
 const CREATE: &str = "mutation($u: ID!, $bio: String!, $s: String) { \
@@ -160,5 +161,50 @@ async fn names_outside_the_allowlist_are_rejected_and_change_nothing(app: TestAp
         .data("{ users(first: 1) { totalCount } }", json!({}))
         .await;
     assert_eq!(d["users"]["totalCount"], json!(20));
+    app
+}
+
+async fn deleting_or_renaming_a_user_reaches_its_tenant_rows(app: TestApp) -> TestApp {
+    let a = app.schema("tenant_a");
+    let profile = create_profile(&app, 1, "tenant profile", &a).await;
+    let profile_id = at(&profile, "profile.id").as_str().expect("id").to_owned();
+    let q = "mutation($u: ID!, $s: String) { createUserSettings(userId: $u, input: { theme: DARK }, schema: $s) { settings { id userHandle } } }";
+    let one = app.data(q, json!({ "u": "User:1", "s": a })).await;
+    assert_eq!(
+        at(&one, "createUserSettings.settings.userHandle"),
+        &json!("user1")
+    );
+    let two = app.data(q, json!({ "u": "User:2", "s": a })).await;
+    let two_id = at(&two, "createUserSettings.settings.id").clone();
+
+    // `onDelete`: the profile is unlinked (SET NULL), the settings go with
+    // their user (CASCADE), in the tenant schema as in the default one.
+    app.data("mutation { deleteUser(id: \"User:1\") }", json!({}))
+        .await;
+    let q = "query($id: ID!) { node(id: $id) { ... on Profile { userId bio } } }";
+    let d = app.data(q, json!({ "id": profile_id })).await;
+    assert_eq!(at(&d, "node.bio"), &json!("tenant profile"));
+    assert_eq!(at(&d, "node.userId"), &Value::Null);
+    // A new user taking the handle inherits nothing.
+    let d = app
+        .data(
+            "mutation { createUser(input: { name: \"New\", email: \"new@example.com\", handle: \"user1\" }) { rowId } }",
+            json!({}),
+        )
+        .await;
+    let new_user = at(&d, "createUser.rowId").clone();
+    let q = "query($u: ID!, $s: String) { user(id: $u) { settings(schema: $s) { id } } }";
+    let d = app
+        .data(q, json!({ "u": new_user.to_string(), "s": a }))
+        .await;
+    assert_eq!(at(&d, "user.settings"), &Value::Null, "inherited: {d}");
+
+    // `ON UPDATE CASCADE`: renaming user 2's handle moves its settings.
+    let q = "mutation { updateUser(id: \"User:2\", input: { handle: \"renamed\" }) { handle } }";
+    app.data(q, json!({})).await;
+    let q = "query($s: String) { user(id: 2) { settings(schema: $s) { id userHandle } } }";
+    let d = app.data(q, json!({ "s": a })).await;
+    assert_eq!(at(&d, "user.settings.id"), &two_id);
+    assert_eq!(at(&d, "user.settings.userHandle"), &json!("renamed"));
     app
 }

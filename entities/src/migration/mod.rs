@@ -30,10 +30,12 @@ impl MigratorTrait for Migrator {
 /// SQLite the file attached under that name at connect time) and the
 /// target tables in it, if missing.
 ///
-/// Tenant tables reference the main `users` table on PostgreSQL. SQLite has
-/// no foreign keys across attached files, and SeaQuery cannot write a
-/// cross-database reference for MySQL; there a deleted user leaves tenant
-/// rows pointing at nothing (reads then find no user: `user` is null).
+/// Tenant tables reference the main `users` table on PostgreSQL and
+/// MariaDB (InnoDB takes foreign keys across databases; SeaQuery cannot
+/// write them, so they are added here in SQL). SQLite has no foreign keys
+/// across attached files: there hasone applies `ON DELETE` and
+/// `ON UPDATE CASCADE` itself, in the transaction that deletes the user or
+/// changes its handle (`has_one::TenantCascade`).
 pub async fn create_tenant<C: ConnectionTrait>(db: &C, schema: &SchemaName) -> Result<(), DbErr> {
     // `schema` is an allowlisted identifier ([a-z_][a-z0-9_]*), so quoting
     // it is enough.
@@ -56,6 +58,62 @@ pub async fn create_tenant<C: ConnectionTrait>(db: &C, schema: &SchemaName) -> R
         .chain([settings])
     {
         db.execute(&create).await?;
+    }
+    if db.get_database_backend() == DbBackend::MySql {
+        add_mysql_tenant_foreign_keys(db, schema).await?;
+    }
+    Ok(())
+}
+
+/// The foreign keys of a tenant database's tables to the main database's
+/// `users`, as the main tables have them; each added once.
+async fn add_mysql_tenant_foreign_keys<C: ConnectionTrait>(
+    db: &C,
+    schema: &SchemaName,
+) -> Result<(), DbErr> {
+    use sea_orm::{FromQueryResult, Statement};
+    #[derive(FromQueryResult)]
+    struct Row {
+        name: String,
+    }
+    let main = Row::find_by_statement(Statement::from_string(
+        DbBackend::MySql,
+        "SELECT DATABASE() AS name",
+    ))
+    .one(db)
+    .await?
+    .map(|r| r.name)
+    .ok_or_else(|| DbErr::Custom("no current database".into()))?;
+    let existing: Vec<String> = Row::find_by_statement(Statement::from_sql_and_values(
+        DbBackend::MySql,
+        "SELECT CONSTRAINT_NAME AS name FROM information_schema.REFERENTIAL_CONSTRAINTS \
+         WHERE CONSTRAINT_SCHEMA = ?",
+        [schema.as_str().into()],
+    ))
+    .all(db)
+    .await?
+    .into_iter()
+    .map(|r| r.name)
+    .collect();
+    let keys = [
+        ("profiles", "user_id", "id", "SET NULL"),
+        ("addresses", "user_id", "id", "SET NULL"),
+        ("projects", "owner_id", "id", "SET NULL"),
+        ("settings", "user_handle", "handle", "CASCADE"),
+    ];
+    for (table, column, to, on_delete) in keys {
+        let name = format!("fk_{table}_{column}");
+        if existing.contains(&name) {
+            continue;
+        }
+        // Names are constants and allowlisted identifiers; `main` comes
+        // from the server and is quoted.
+        db.execute_unprepared(&format!(
+            "ALTER TABLE `{schema}`.`{table}` ADD CONSTRAINT `{name}` FOREIGN KEY (`{column}`) \
+             REFERENCES `{main}`.`users` (`{to}`) ON DELETE {on_delete} ON UPDATE CASCADE",
+            main = main.replace('`', "``"),
+        ))
+        .await?;
     }
     Ok(())
 }

@@ -9,6 +9,8 @@ use std::sync::{Mutex, PoisonError};
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Request, ServerError};
 
+use super::bounds::check_nesting;
+
 /// Documents kept at most; the cache is emptied when full, so a server
 /// that sees more distinct documents than this parses as if uncached.
 const MAX_DOCUMENTS: usize = 256;
@@ -21,24 +23,35 @@ pub struct Documents {
 }
 
 impl Documents {
-    /// The request's parsed document: a copy of the one parsed before for
-    /// the same text, or parsed now (and kept when it parses).
-    pub fn parse<'r>(
+    /// The request's parsed document, checked: a copy of the one parsed
+    /// and checked before for the same text, or parsed now, after
+    /// [`check_nesting`] and before `check` (and kept when both pass).
+    /// Parse errors are coded `GRAPHQL_PARSE_FAILED`.
+    pub fn prepare<'r>(
         &self,
         request: &'r mut Request,
+        check: impl FnOnce(&ExecutableDocument) -> Result<(), ServerError>,
     ) -> Result<&'r ExecutableDocument, ServerError> {
         let cached = self.lock().get(&request.query).cloned();
-        match cached {
-            Some(doc) => request.set_parsed_query(doc),
-            None if request.query.len() <= MAX_QUERY_LEN => {
-                let doc = request.parsed_query()?.clone();
-                let mut parsed = self.lock();
-                if parsed.len() >= MAX_DOCUMENTS {
-                    parsed.clear();
-                }
-                parsed.insert(request.query.clone(), doc);
+        if let Some(doc) = cached {
+            request.set_parsed_query(doc);
+            return request.parsed_query();
+        }
+        check_nesting(&request.query)?;
+        let keep = request.query.len() <= MAX_QUERY_LEN;
+        let query = keep.then(|| request.query.clone());
+        let doc = request.parsed_query().map_err(|mut err| {
+            super::error::tag(&mut err, "GRAPHQL_PARSE_FAILED");
+            err
+        })?;
+        check(doc)?;
+        if let Some(query) = query {
+            let doc = doc.clone();
+            let mut parsed = self.lock();
+            if parsed.len() >= MAX_DOCUMENTS {
+                parsed.clear();
             }
-            None => {}
+            parsed.insert(query, doc);
         }
         request.parsed_query()
     }
@@ -53,7 +66,7 @@ mod tests {
     use super::*;
 
     fn parse(docs: &Documents, query: &str) -> Result<ExecutableDocument, ServerError> {
-        docs.parse(&mut Request::new(query)).cloned()
+        docs.prepare(&mut Request::new(query), |_| Ok(())).cloned()
     }
 
     #[test]
@@ -75,6 +88,18 @@ mod tests {
         let long = format!("{{ __typename }}{}", " ".repeat(MAX_QUERY_LEN));
         assert!(parse(&docs, &long).is_ok());
         assert_eq!(docs.lock().len(), 0);
+    }
+
+    #[test]
+    fn documents_that_fail_a_check_are_not_kept() {
+        let docs = Documents::default();
+        let refuse = |_: &ExecutableDocument| Err(ServerError::new("no", None));
+        assert!(docs.prepare(&mut Request::new("{ a }"), refuse).is_err());
+        assert!(docs.prepare(&mut Request::new("{ a }"), refuse).is_err());
+        assert_eq!(docs.lock().len(), 0);
+        let deep = format!("{{ a(b: {}1{}) }}", "[".repeat(100), "]".repeat(100));
+        let err = parse(&docs, &deep).expect_err("refused before parsing");
+        assert!(err.message.contains("nests"), "{}", err.message);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The one place where errors become GraphQL errors with `extensions.code`.
 //!
-//! Codes: `NOT_FOUND`, `BAD_USER_INPUT`, `CONFLICT`, `INTERNAL`, `TIMEOUT`,
+//! Codes: `NOT_FOUND`, `BAD_USER_INPUT`, `CONFLICT`, `UNAVAILABLE` (the
+//! database is down or has no free connection: retry later), `TIMEOUT`
+//! (the request, or one of its statements, ran too long), `INTERNAL`,
 //! and for requests refused before execution `GRAPHQL_PARSE_FAILED`,
 //! `GRAPHQL_VALIDATION_FAILED`, `LIMIT_EXCEEDED` and `BAD_REQUEST`. Messages never carry SQL: database errors
 //! are logged and answered as `INTERNAL`.
@@ -17,6 +19,10 @@ pub enum ApiError {
     NotFound(String),
     BadUserInput(String),
     Conflict(String),
+    /// The database is out of reach or its pool is exhausted; logged.
+    Unavailable,
+    /// A statement ran over the statement timeout.
+    Timeout,
     /// Logged with its cause; the client sees only "internal error".
     Internal,
 }
@@ -27,6 +33,8 @@ impl ApiError {
             ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::BadUserInput(_) => "BAD_USER_INPUT",
             ApiError::Conflict(_) => "CONFLICT",
+            ApiError::Unavailable => "UNAVAILABLE",
+            ApiError::Timeout => "TIMEOUT",
             ApiError::Internal => "INTERNAL",
         }
     }
@@ -34,6 +42,8 @@ impl ApiError {
     fn message(&self) -> &str {
         match self {
             ApiError::NotFound(m) | ApiError::BadUserInput(m) | ApiError::Conflict(m) => m,
+            ApiError::Unavailable => "the database is unavailable; try again shortly",
+            ApiError::Timeout => "a database statement ran over the statement timeout",
             ApiError::Internal => "internal error",
         }
     }
@@ -64,6 +74,14 @@ impl From<entities::Error> for ApiError {
                 ApiError::NotFound(format!("{ty} {id} not found"))
             }
             entities::Error::Conflict(m) => ApiError::Conflict(m.to_owned()),
+            entities::Error::Unavailable(e) => {
+                tracing::warn!(error = %e, "database unavailable");
+                ApiError::Unavailable
+            }
+            entities::Error::Timeout(e) => {
+                tracing::warn!(error = %e, "statement timeout");
+                ApiError::Timeout
+            }
             entities::Error::Db(e) => ApiError::internal(&e),
         }
     }
@@ -75,9 +93,18 @@ impl From<DbErr> for ApiError {
     }
 }
 
+/// A failed batch load, shared by every key of its group.
 impl From<Arc<DbErr>> for ApiError {
     fn from(err: Arc<DbErr>) -> Self {
-        ApiError::internal(&err)
+        if entities::error::is_unavailable(&err) {
+            tracing::warn!(error = %err, "database unavailable");
+            ApiError::Unavailable
+        } else if entities::error::is_statement_timeout(&err) {
+            tracing::warn!(error = %err, "statement timeout");
+            ApiError::Timeout
+        } else {
+            ApiError::internal(&err)
+        }
     }
 }
 

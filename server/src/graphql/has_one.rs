@@ -201,11 +201,11 @@ macro_rules! has_one_mutations {
                 target: Option<async_graphql::ID>,
                 #[graphql(desc = "Read and write the target table in this allowlisted schema.")]
                 schema: Option<String>,
-            ) -> Result<$SetPayload, $crate::graphql::error::ApiError> {
+            ) -> Result<Option<$SetPayload>, $crate::graphql::error::ApiError> {
                 let target = target.map(|id| ($target_arg, id));
                 $crate::graphql::has_one::set(ctx, &$assoc, ($source_arg, source), target, schema)
                     .await
-                    .map($SetPayload)
+                    .map(|rows| Some($SetPayload(rows)))
             }
 
             #[doc = $create_doc]
@@ -219,11 +219,11 @@ macro_rules! has_one_mutations {
                 input: $Input,
                 #[graphql(desc = "Create the target in this allowlisted schema.")]
                 schema: Option<String>,
-            ) -> Result<$CreatePayload, $crate::graphql::error::ApiError> {
+            ) -> Result<Option<$CreatePayload>, $crate::graphql::error::ApiError> {
                 let values = $crate::graphql::types::Input::into_active_model(input)?;
                 $crate::graphql::has_one::create(ctx, &$assoc, ($source_arg, source), values, schema)
                     .await
-                    .map($CreatePayload)
+                    .map(|rows| Some($CreatePayload(rows)))
             }
         }
 

@@ -189,3 +189,13 @@ impl NodeQuery {
         })
     }
 }
+
+impl super::crud::Cascading for entities::user::Entity {
+    fn tenant_cascades() -> &'static [&'static dyn entities::has_one::TenantCascade<Self>] {
+        &entities::user::TENANT_CASCADES
+    }
+}
+impl super::crud::Cascading for entities::profile::Entity {}
+impl super::crud::Cascading for entities::address::Entity {}
+impl super::crud::Cascading for entities::project::Entity {}
+impl super::crud::Cascading for entities::settings::Entity {}

@@ -145,12 +145,12 @@ impl AddressMutation {
         ctx: &Context<'_>,
         kind: AddressKind,
         input: CreateAddressInput,
-    ) -> Result<Address, ApiError> {
+    ) -> Result<Option<Address>, ApiError> {
         let mut values = input.into_active_model()?;
         values.kind = Set(kind.as_db().to_owned());
         crud::insert(ctx, values)
             .await
-            .map(|row| Address::from_row(row, None))
+            .map(|row| Some(Address::from_row(row, None)))
     }
 
     /// Updates an address's own columns.
@@ -159,7 +159,7 @@ impl AddressMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Global id or row id.")] id: ID,
         input: UpdateAddressInput,
-    ) -> Result<Address, ApiError> {
+    ) -> Result<Option<Address>, ApiError> {
         crud::update::<address::Entity>(ctx, "id", &id, |a| {
             if let Some(v) = input.street {
                 a.street = Set(text("street", v, 1)?);
@@ -176,7 +176,7 @@ impl AddressMutation {
             Ok(())
         })
         .await
-        .map(|row| Address::from_row(row, None))
+        .map(|row| Some(Address::from_row(row, None)))
     }
 
     /// Deletes an address; returns its global id.
@@ -184,7 +184,9 @@ impl AddressMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global id or row id.")] id: ID,
-    ) -> Result<ID, ApiError> {
-        crud::delete::<address::Entity>(ctx, "id", &id).await
+    ) -> Result<Option<ID>, ApiError> {
+        crud::delete::<address::Entity>(ctx, "id", &id)
+            .await
+            .map(Some)
     }
 }

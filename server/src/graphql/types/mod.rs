@@ -25,8 +25,15 @@ pub trait Input {
 /// Longest text a column takes (`VARCHAR(255)` on every backend).
 const MAX_TEXT: usize = 255;
 
-/// Checks a text field: at least `min` and at most 255 characters.
+/// Checks a text field: at least `min` and at most 255 characters, and no
+/// NUL character (PostgreSQL cannot store one in text; SQLite and MariaDB
+/// could, but the same input must mean the same on every backend).
 pub fn text(field: &str, value: String, min: usize) -> Result<String, ApiError> {
+    if value.contains('\0') {
+        return Err(ApiError::bad_input(format!(
+            "field `{field}` must not contain a NUL character"
+        )));
+    }
     let len = value.chars().count();
     if len < min || len > MAX_TEXT {
         return Err(ApiError::bad_input(format!(

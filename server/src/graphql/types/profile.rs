@@ -127,10 +127,10 @@ impl ProfileMutation {
         &self,
         ctx: &Context<'_>,
         input: CreateProfileInput,
-    ) -> Result<Profile, ApiError> {
+    ) -> Result<Option<Profile>, ApiError> {
         crud::insert(ctx, input.into_active_model()?)
             .await
-            .map(|row| Profile::from_row(row, None))
+            .map(|row| Some(Profile::from_row(row, None)))
     }
 
     /// Updates a profile's own columns (its link moves with `setUserProfile`).
@@ -139,7 +139,7 @@ impl ProfileMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Global id or row id.")] id: ID,
         input: UpdateProfileInput,
-    ) -> Result<Profile, ApiError> {
+    ) -> Result<Option<Profile>, ApiError> {
         crud::update::<profile::Entity>(ctx, "id", &id, |p| {
             if let Some(bio) = input.bio {
                 p.bio = Set(text("bio", bio, 0)?);
@@ -150,7 +150,7 @@ impl ProfileMutation {
             Ok(())
         })
         .await
-        .map(|row| Profile::from_row(row, None))
+        .map(|row| Some(Profile::from_row(row, None)))
     }
 
     /// Deletes a profile; returns its global id.
@@ -158,7 +158,9 @@ impl ProfileMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global id or row id.")] id: ID,
-    ) -> Result<ID, ApiError> {
-        crud::delete::<profile::Entity>(ctx, "id", &id).await
+    ) -> Result<Option<ID>, ApiError> {
+        crud::delete::<profile::Entity>(ctx, "id", &id)
+            .await
+            .map(Some)
     }
 }

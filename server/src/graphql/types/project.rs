@@ -107,10 +107,10 @@ impl ProjectMutation {
         &self,
         ctx: &Context<'_>,
         input: CreateProjectInput,
-    ) -> Result<Project, ApiError> {
+    ) -> Result<Option<Project>, ApiError> {
         crud::insert(ctx, input.into_active_model()?)
             .await
-            .map(|row| Project::from_row(row, None))
+            .map(|row| Some(Project::from_row(row, None)))
     }
 
     /// Updates a project's own columns (archive it with `archived: true`).
@@ -119,7 +119,7 @@ impl ProjectMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Global id or row id.")] id: ID,
         input: UpdateProjectInput,
-    ) -> Result<Project, ApiError> {
+    ) -> Result<Option<Project>, ApiError> {
         crud::update::<project::Entity>(ctx, "id", &id, |p| {
             if let Some(v) = input.name {
                 p.name = Set(text("name", v, 1)?);
@@ -130,7 +130,7 @@ impl ProjectMutation {
             Ok(())
         })
         .await
-        .map(|row| Project::from_row(row, None))
+        .map(|row| Some(Project::from_row(row, None)))
     }
 
     /// Deletes a project; returns its global id.
@@ -138,7 +138,9 @@ impl ProjectMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global id or row id.")] id: ID,
-    ) -> Result<ID, ApiError> {
-        crud::delete::<project::Entity>(ctx, "id", &id).await
+    ) -> Result<Option<ID>, ApiError> {
+        crud::delete::<project::Entity>(ctx, "id", &id)
+            .await
+            .map(Some)
     }
 }

@@ -129,10 +129,10 @@ impl SettingsMutation {
         &self,
         ctx: &Context<'_>,
         input: CreateSettingsInput,
-    ) -> Result<Settings, ApiError> {
+    ) -> Result<Option<Settings>, ApiError> {
         crud::insert(ctx, input.into_active_model()?)
             .await
-            .map(|row| Settings::from_row(row, None))
+            .map(|row| Some(Settings::from_row(row, None)))
     }
 
     /// Updates settings' own columns.
@@ -141,7 +141,7 @@ impl SettingsMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Global id or row id.")] id: ID,
         input: UpdateSettingsInput,
-    ) -> Result<Settings, ApiError> {
+    ) -> Result<Option<Settings>, ApiError> {
         crud::update::<settings::Entity>(ctx, "id", &id, |s| {
             if let Some(v) = input.theme {
                 s.theme = Set(v.as_db().to_owned());
@@ -152,7 +152,7 @@ impl SettingsMutation {
             Ok(())
         })
         .await
-        .map(|row| Settings::from_row(row, None))
+        .map(|row| Some(Settings::from_row(row, None)))
     }
 
     /// Deletes settings; returns their global id.
@@ -160,7 +160,9 @@ impl SettingsMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global id or row id.")] id: ID,
-    ) -> Result<ID, ApiError> {
-        crud::delete::<settings::Entity>(ctx, "id", &id).await
+    ) -> Result<Option<ID>, ApiError> {
+        crud::delete::<settings::Entity>(ctx, "id", &id)
+            .await
+            .map(Some)
     }
 }

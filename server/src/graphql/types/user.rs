@@ -273,10 +273,10 @@ impl UserMutation {
         &self,
         ctx: &Context<'_>,
         input: CreateUserInput,
-    ) -> Result<User, ApiError> {
+    ) -> Result<Option<User>, ApiError> {
         crud::insert(ctx, input.into_active_model()?)
             .await
-            .map(User)
+            .map(|row| Some(User(row)))
     }
 
     /// Updates a user.
@@ -285,7 +285,7 @@ impl UserMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "Global id or row id.")] id: ID,
         input: UpdateUserInput,
-    ) -> Result<User, ApiError> {
+    ) -> Result<Option<User>, ApiError> {
         crud::update::<user::Entity>(ctx, "id", &id, |u| {
             if let Some(name) = input.name {
                 u.name = Set(text("name", name, 1)?);
@@ -299,7 +299,7 @@ impl UserMutation {
             Ok(())
         })
         .await
-        .map(User)
+        .map(|row| Some(User(row)))
     }
 
     /// Deletes a user; its profile, addresses and project stay, unlinked
@@ -309,8 +309,8 @@ impl UserMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Global id or row id.")] id: ID,
-    ) -> Result<ID, ApiError> {
-        crud::delete::<user::Entity>(ctx, "id", &id).await
+    ) -> Result<Option<ID>, ApiError> {
+        crud::delete::<user::Entity>(ctx, "id", &id).await.map(Some)
     }
 }
 
