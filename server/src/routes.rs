@@ -103,14 +103,24 @@ fn parse_body(body: &[u8]) -> Result<BatchRequest, String> {
         None => return Err(format!("the body is empty: {SHAPE}")),
         Some(_) => return Err(format!("the body is not a request: {SHAPE}")),
     };
-    parsed.map_err(|err| match err.classify() {
+    let batch = parsed.map_err(|err| match err.classify() {
         serde_json::error::Category::Data => format!(
             "the body is not a request (line {}, column {}): {SHAPE}",
             err.line(),
             err.column()
         ),
         _ => format!("the body is not valid JSON: {err}"),
-    })
+    })?;
+    let requests = match &batch {
+        BatchRequest::Single(one) => std::slice::from_ref(one),
+        BatchRequest::Batch(all) => all.as_slice(),
+    };
+    if requests.iter().any(|r| r.query.trim().is_empty()) {
+        return Err(format!(
+            "a request has no `query` (or an empty one): {SHAPE}"
+        ));
+    }
+    Ok(batch)
 }
 
 /// GET: GraphiQL for a browser asking for HTML without a query; otherwise
@@ -125,6 +135,10 @@ async fn graphql_get(api: web::Data<Api>, http: HttpRequest) -> HttpResponse {
         return refuse(&http, &id, StatusCode::BAD_REQUEST, CSRF_MESSAGE);
     }
     let mut request = match async_graphql::http::parse_query_string(http.query_string()) {
+        Ok(request) if request.query.trim().is_empty() => {
+            let message = "the `query` parameter is missing or empty";
+            return refuse(&http, &id, StatusCode::BAD_REQUEST, message);
+        }
         Ok(request) => request,
         Err(err) => return refuse(&http, &id, StatusCode::BAD_REQUEST, &err.to_string()),
     };

@@ -196,7 +196,16 @@ async fn bodies_over_the_limit_or_not_json_are_4xx(app: TestApp) -> TestApp {
         .to_string();
     let (status, _) = post(&app, &huge, "application/json", &[]).await;
     assert_eq!(status, 413);
-    for body in ["{", "[1, 2]", "\"query\"", "{\"query\": 42}", ""] {
+    for body in [
+        "{",
+        "[1, 2]",
+        "\"query\"",
+        "{\"query\": 42}",
+        "",
+        "{}",
+        "{\"qeury\": \"{ __typename }\"}",
+        "[{\"query\": \"{ __typename }\"}, {\"query\": \" \"}]",
+    ] {
         let (status, resp) = post(&app, body, "application/json", &[]).await;
         assert_eq!(status, 400, "{body}: {resp}");
     }
