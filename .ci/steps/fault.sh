@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Fault test: stops and starts the local PostgreSQL under load (run alone,
-# after the main suite, since it takes the database away from everyone).
+# Fault test: PostgreSQL stopped and started under load. It runs against a
+# private cluster of its own (127.0.0.1:55432), never the shared one.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-version=$(ls /etc/postgresql | sort -V | tail -n 1)
-export HASONE_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:5432/test"
-export HASONE_TEST_PG_CTL="pg_ctlcluster --skip-systemctl-redirect $version main"
+source .ci/pg-private.sh
+trap 'pg_private_remove fault' EXIT
+pg_private_start fault 55432
+export HASONE_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:55432/test"
+# Run by the test through bash, with `stop` or `start` appended.
+export HASONE_TEST_PG_CTL="source $PWD/.ci/pg-private.sh && pg_private_ctl fault"
 cargo test --locked -p hasone-tests --test fault -- --include-ignored 2>&1 | tee target/fault.log
 cat target/fault.txt

@@ -1,0 +1,45 @@
+# A private PostgreSQL cluster for tests that stop, restart or replicate a
+# server (the shared one on 5432 is never stopped). Sourced by CI steps:
+#
+#   source .ci/pg-private.sh
+#   pg_private_start NAME PORT     # initdb + start, as the postgres user
+#   pg_private_ctl NAME start|stop # what HASONE_TEST_PG_CTL runs
+#   pg_private_remove NAME         # stop and delete
+#
+# Clusters live under ${HASONE_PG_PRIVATE_DIR:-/tmp/hasone-pg}/NAME, trust
+# authentication, listening on 127.0.0.1:PORT only, a database `test`.
+
+PG_PRIVATE_ROOT=${HASONE_PG_PRIVATE_DIR:-/tmp/hasone-pg}
+PG_BIN=/usr/lib/postgresql/$(ls /etc/postgresql | sort -V | tail -n 1)/bin
+
+as_postgres() { runuser -u postgres -- "$@"; }
+
+pg_private_start() { # NAME PORT [initdb args...]
+  local name=$1 port=$2 dir="$PG_PRIVATE_ROOT/$1"
+  shift 2
+  pg_private_remove "$name"
+  mkdir -p "$dir"
+  chown postgres "$PG_PRIVATE_ROOT" "$dir"
+  as_postgres "$PG_BIN/initdb" -D "$dir/data" -A trust -U postgres --no-sync "$@" >"$dir/initdb.log"
+  cat >>"$dir/data/postgresql.conf" <<CONF
+port = $port
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$dir'
+fsync = off
+CONF
+  pg_private_ctl "$name" start
+  as_postgres "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U postgres test
+}
+
+pg_private_ctl() { # NAME start|stop|restart
+  local dir="$PG_PRIVATE_ROOT/$1"
+  as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 "$2" >/dev/null
+}
+
+pg_private_remove() { # NAME
+  local dir="$PG_PRIVATE_ROOT/$1"
+  if [ -f "$dir/data/postmaster.pid" ]; then
+    as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -w -m immediate stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$dir"
+}
