@@ -6,7 +6,8 @@ Schemathesis' own `not_a_server_error` counts every GraphQL error that has a
 be reported. These checks know the API's error codes instead (README,
 "Errors carry extensions.code"; server/src/graphql/error.rs):
 
-- hasone_not_a_server_error: no 5xx; no error coded `INTERNAL` or `TIMEOUT`,
+- hasone_not_a_server_error: no 5xx; no error coded `INTERNAL`, `TIMEOUT` or
+  `UNAVAILABLE`,
   none without a code and none with an undocumented code.
 - hasone_response_conformance: a JSON object with `data` and/or `errors`
   (and nothing else but `extensions`), served as `application/json` or
@@ -39,7 +40,7 @@ CLIENT_CODES = frozenset(
 REQUEST_CODES = frozenset(
     {"GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "LIMIT_EXCEEDED", "BAD_REQUEST"}
 )
-SERVER_CODES = frozenset({"INTERNAL", "TIMEOUT"})
+SERVER_CODES = frozenset({"INTERNAL", "TIMEOUT", "UNAVAILABLE"})
 
 JSON_TYPES = ("application/json", "application/graphql-response+json")
 

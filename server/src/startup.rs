@@ -79,16 +79,27 @@ pub struct Application {
     db: Database,
 }
 
-impl Application {
-    /// Connects, migrates, seeds an empty database and binds `settings.addr`
-    /// (port 0 picks a free port: see [`Application::local_addr`]).
-    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+/// Everything the HTTP app serves from: the API, how bodies are read, the
+/// readiness probe, the CORS origins. Built once; every worker's app (and
+/// the fuzz target's) is made from a copy of it by [`AppState::app`].
+#[derive(Clone)]
+pub struct AppState {
+    api: web::Data<Api>,
+    body_limits: web::Data<BodyLimits>,
+    probe: web::Data<db::Probe>,
+    origins: Vec<String>,
+}
+
+impl AppState {
+    /// Connects, migrates and seeds an empty database; returns the state
+    /// and the database.
+    pub async fn build(settings: &Settings) -> Result<(Self, Database), StartupError> {
         let allowlist = settings
             .allowlist()
             .map_err(|e| StartupError::Config(e.to_string()))?;
         settings.limits.validate().map_err(StartupError::Config)?;
-        let db = db::connect(&settings).await?;
-        let probe = web::Data::new(db::probe(&settings).await?);
+        let db = db::connect(settings).await?;
+        let probe = web::Data::new(db::probe(settings).await?);
         db::migrate(&db.conn, &allowlist).await?;
         if db::seed(&db.conn, settings.seed_users).await? {
             tracing::info!(users = settings.seed_users, "seeded demo data");
@@ -99,6 +110,49 @@ impl Application {
             limits: settings.limits.clone(),
             introspection: settings.introspection,
         });
+        let state = AppState {
+            api: web::Data::new(api),
+            body_limits: web::Data::new(BodyLimits {
+                max_bytes: settings.limits.max_body_bytes,
+                timeout: settings.limits.body_timeout(),
+                budget: Budget::new(settings.limits.max_pending_body_bytes),
+            }),
+            probe,
+            origins: settings.cors_origins.clone(),
+        };
+        Ok((state, db))
+    }
+
+    /// The actix-web app: routes, CORS, `nosniff`.
+    pub fn app(
+        self,
+    ) -> App<
+        impl actix_web::dev::ServiceFactory<
+            actix_web::dev::ServiceRequest,
+            Config = (),
+            Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+            Error = actix_web::Error,
+            InitError = (),
+        >,
+    > {
+        App::new()
+            .wrap(Condition::new(
+                !self.origins.is_empty(),
+                cors(&self.origins),
+            ))
+            .wrap(DefaultHeaders::new().add(("x-content-type-options", "nosniff")))
+            .app_data(self.api)
+            .app_data(self.body_limits)
+            .app_data(self.probe)
+            .configure(routes::configure)
+    }
+}
+
+impl Application {
+    /// Connects, migrates, seeds an empty database and binds `settings.addr`
+    /// (port 0 picks a free port: see [`Application::local_addr`]).
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let (state, db) = AppState::build(&settings).await?;
         let listener = TcpListener::bind(&settings.addr).map_err(|source| StartupError::Bind {
             addr: settings.addr.clone(),
             source,
@@ -107,35 +161,20 @@ impl Application {
             addr: settings.addr.clone(),
             source,
         })?;
-        let api = web::Data::new(api);
-        let body_limits = web::Data::new(BodyLimits {
-            max_bytes: settings.limits.max_body_bytes,
-            timeout: settings.limits.body_timeout(),
-            budget: Budget::new(settings.limits.max_pending_body_bytes),
-        });
-        let origins = settings.cors_origins.clone();
         let workers = if settings.workers > 0 {
             settings.workers
         } else {
             std::thread::available_parallelism().map_or(1, |n| n.get())
         };
-        let server = HttpServer::new(move || {
-            App::new()
-                .wrap(Condition::new(!origins.is_empty(), cors(&origins)))
-                .wrap(DefaultHeaders::new().add(("x-content-type-options", "nosniff")))
-                .app_data(api.clone())
-                .app_data(body_limits.clone())
-                .app_data(probe.clone())
-                .configure(routes::configure)
-        })
-        .workers(workers)
-        .max_connections(max_connections_per_worker(
-            settings.limits.max_connections,
-            workers,
-        ))
-        .client_request_timeout(HEAD_TIMEOUT)
-        .keep_alive(KEEP_ALIVE)
-        .shutdown_timeout(settings.shutdown_timeout_secs);
+        let server = HttpServer::new(move || state.clone().app())
+            .workers(workers)
+            .max_connections(max_connections_per_worker(
+                settings.limits.max_connections,
+                workers,
+            ))
+            .client_request_timeout(HEAD_TIMEOUT)
+            .keep_alive(KEEP_ALIVE)
+            .shutdown_timeout(settings.shutdown_timeout_secs);
         let server = server
             .listen(listener)
             .map_err(|source| StartupError::Bind {
