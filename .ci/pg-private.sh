@@ -18,6 +18,11 @@ pg_private_start() { # NAME PORT [initdb args...]
   local name=$1 port=$2 dir="$PG_PRIVATE_ROOT/$1"
   shift 2
   pg_private_remove "$name"
+  if ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port "; then
+    echo "port $port is taken; the private cluster $name cannot use it" >&2
+    ss -ltnp | grep ":$port " >&2 || true
+    return 1
+  fi
   mkdir -p "$dir"
   chown postgres "$PG_PRIVATE_ROOT" "$dir"
   as_postgres "$PG_BIN/initdb" -D "$dir/data" -A trust -U postgres --no-sync "$@" >"$dir/initdb.log"
@@ -33,7 +38,11 @@ CONF
 
 pg_private_ctl() { # NAME start|stop|restart
   local dir="$PG_PRIVATE_ROOT/$1"
-  as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 "$2" >/dev/null
+  if ! as_postgres "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 "$2" >/dev/null; then
+    echo "pg_ctl $2 of the private cluster $1 failed; its log:" >&2
+    tail -n 30 "$dir/server.log" >&2 || true
+    return 1
+  fi
 }
 
 pg_private_remove() { # NAME

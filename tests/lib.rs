@@ -11,9 +11,9 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use entities::{address, profile, project, settings, user};
-use hasone::config::Settings;
-use hasone::db::Statements;
-use hasone::startup::{Application, ServerHandle};
+use hasone_actix::ServerHandle;
+use hasone_graphql::Statements;
+use hasone_server::config::Settings;
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait};
 use serde_json::{Value, json};
 
@@ -82,7 +82,7 @@ static NEXT_ID: AtomicU32 = AtomicU32::new(0);
 
 fn init_logs() {
     if std::env::var_os("TEST_LOG").is_some() {
-        hasone::telemetry::init(hasone::config::LogFormat::Text);
+        hasone_actix::telemetry::init(hasone_actix::LogFormat::Text);
     }
 }
 
@@ -137,22 +137,24 @@ impl TestApp {
             }
         };
         let mut settings = Settings {
-            addr: "127.0.0.1:0".into(),
-            database_url: database_url.clone(),
-            schemas: schemas.iter().map(|(_, real)| real.clone()).collect(),
+            server: hasone_actix::Settings {
+                addr: "127.0.0.1:0".into(),
+                database_url: Some(database_url.clone()),
+                schemas: schemas.iter().map(|(_, real)| real.clone()).collect(),
+                workers: 1,
+                ..hasone_actix::Settings::default()
+            },
             seed_users: options.seed_users,
-            workers: 1,
-            ..Settings::default()
         };
-        settings.pool.db_pool_size = 8;
+        settings.server.pool.db_pool_size = 8;
         (options.configure)(&mut settings);
-        let app = Application::build(settings)
+        let server = hasone_server::startup::build(settings)
             .await
             .unwrap_or_else(|e| panic!("application failed to start on {backend:?}: {e}"));
-        let addr = app.local_addr();
-        let statements = app.database().statements.clone();
-        let handle = app.handle();
-        tokio::spawn(app.into_server());
+        let addr = server.app.local_addr();
+        let statements = server.db.statements.clone();
+        let handle = server.app.handle();
+        tokio::spawn(server.app.into_server());
         let db = Database::connect(&database_url)
             .await
             .expect("test connection");

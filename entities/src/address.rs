@@ -1,66 +1,61 @@
 //! `addresses`: target of the two scoped associations `billingAddress` and
 //! `shippingAddress`; the association scope lives in `kind`.
 
+use hasone::{NamedScope, ScopeValue, Scopes};
 use sea_orm::entity::prelude::*;
 
-use crate::has_one::{Conditions, ScopeValue, Scoped};
-use crate::user;
-
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "addresses")]
+#[sea_orm(
+    table_name = "addresses",
+    comment = "A postal address; `kind` says which association it serves."
+)]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     /// Foreign key to `users.id`; unique together with `kind`.
     #[sea_orm(nullable)]
     pub user_id: Option<i32>,
-    /// `billing` or `shipping`: the association scope column.
-    pub kind: String,
+    /// The association scope column.
+    pub kind: Kind,
     pub street: String,
     pub city: String,
     pub country: String,
+    #[sea_orm(default_value = false)]
     pub verified: bool,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "user::Entity",
-        from = "Column::UserId",
-        to = "user::Column::Id",
-        on_delete = "SetNull"
-    )]
-    User,
+/// Which association an address serves.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::N(16))",
+    enum_name = "address_kind"
+)]
+pub enum Kind {
+    #[sea_orm(string_value = "billing")]
+    Billing,
+    #[sea_orm(string_value = "shipping")]
+    Shipping,
 }
 
-impl Related<user::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::User.def()
-    }
+impl Kind {
+    /// The stored values, for association scopes (which are constants).
+    pub const BILLING: &'static str = "billing";
+    pub const SHIPPING: &'static str = "shipping";
 }
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-pub const BILLING: &str = "billing";
-pub const SHIPPING: &str = "shipping";
-
-/// Model scopes of `Address` (no default scope).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Scope {
-    /// The default scope (empty for addresses).
-    Default,
-    /// `verified = true`.
-    Verified,
-}
-
-impl Scoped for Entity {
-    type Scope = Scope;
-    const DEFAULT: Scope = Scope::Default;
-
-    fn conditions(scope: Scope) -> Conditions<Self> {
-        match scope {
-            Scope::Default => vec![],
-            Scope::Verified => vec![(Column::Verified, ScopeValue::Bool(true))],
-        }
-    }
-}
+/// Model scopes: no default scope; `VERIFIED` shows verified addresses only.
+pub const SCOPES: Scopes<Entity> = Scopes {
+    default: &[],
+    default_description: "The default scope (no condition).",
+    named: &[NamedScope {
+        name: "VERIFIED",
+        description: "Only verified addresses (`verified = true`).",
+        conditions: &[(Column::Verified, ScopeValue::Bool(true))],
+    }],
+};

@@ -1,17 +1,14 @@
-//! SeaORM entities of the hasone demo domain, their migrations, and the
-//! generic has-one core ([`has_one`]) that gives any pair of entities
-//! Sequelize's `hasOne` association.
+//! The hasone demo domain: SeaORM entities, their has-one associations
+//! (declared next to the source, `user.rs`), migrations and seed data.
+//! Nothing here knows GraphQL: the server registers these with
+//! `hasone-graphql` like any application would.
 
 pub mod address;
-pub mod error;
-pub mod has_one;
 pub mod migration;
 pub mod profile;
 pub mod project;
 pub mod seed;
 pub mod settings;
-pub mod tenancy;
 pub mod user;
 
-pub use error::Error;
 pub use sea_orm;

@@ -1,12 +1,10 @@
 //! `profiles`: target of `User.hasOne(Profile)`.
 
+use hasone::{NamedScope, ScopeValue, Scopes};
 use sea_orm::entity::prelude::*;
 
-use crate::has_one::{Conditions, ScopeValue, Scoped};
-use crate::user;
-
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "profiles")]
+#[sea_orm(table_name = "profiles", comment = "A user's profile.")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
@@ -14,49 +12,36 @@ pub struct Model {
     #[sea_orm(unique, nullable)]
     pub user_id: Option<i32>,
     pub bio: String,
-    /// `public` or `private`.
-    pub visibility: String,
+    #[sea_orm(default_value = "private")]
+    pub visibility: Visibility,
+}
+
+/// Who may see a profile.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::N(16))",
+    enum_name = "visibility"
+)]
+pub enum Visibility {
+    #[sea_orm(string_value = "public")]
+    Public,
+    #[sea_orm(string_value = "private")]
+    Private,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "user::Entity",
-        from = "Column::UserId",
-        to = "user::Column::Id",
-        on_delete = "SetNull"
-    )]
-    User,
-}
-
-impl Related<user::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::User.def()
-    }
-}
+pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-pub const PUBLIC: &str = "public";
-pub const PRIVATE: &str = "private";
-
-/// Model scopes of `Profile` (no default scope; `PUBLIC` only shows public ones).
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Scope {
-    /// The default scope (empty for profiles).
-    Default,
-    /// `visibility = 'public'`.
-    Public,
-}
-
-impl Scoped for Entity {
-    type Scope = Scope;
-    const DEFAULT: Scope = Scope::Default;
-
-    fn conditions(scope: Scope) -> Conditions<Self> {
-        match scope {
-            Scope::Default => vec![],
-            Scope::Public => vec![(Column::Visibility, ScopeValue::Str(PUBLIC))],
-        }
-    }
-}
+/// Model scopes: no default scope; `PUBLIC` shows public profiles only.
+pub const SCOPES: Scopes<Entity> = Scopes {
+    default: &[],
+    default_description: "The default scope (no condition).",
+    named: &[NamedScope {
+        name: "PUBLIC",
+        description: "Only public profiles (`visibility = 'public'`).",
+        conditions: &[(Column::Visibility, ScopeValue::Str("public"))],
+    }],
+};

@@ -1,13 +1,11 @@
 //! `projects`: target of `User.hasOne(Project, { foreignKey: 'owner_id' })`,
-//! with a default scope (`archived = false`) as in Sequelize's `defaultScope`.
+//! with a default scope (`archived = false`) as Sequelize's `defaultScope`.
 
+use hasone::{NamedScope, ScopeValue, Scopes};
 use sea_orm::entity::prelude::*;
 
-use crate::has_one::{Conditions, ScopeValue, Scoped};
-use crate::user;
-
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "projects")]
+#[sea_orm(table_name = "projects", comment = "A user's project.")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
@@ -15,47 +13,29 @@ pub struct Model {
     #[sea_orm(unique, nullable)]
     pub owner_id: Option<i32>,
     pub name: String,
+    #[sea_orm(default_value = false)]
     pub archived: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "user::Entity",
-        from = "Column::OwnerId",
-        to = "user::Column::Id",
-        on_delete = "SetNull"
-    )]
-    Owner,
-}
-
-impl Related<user::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::Owner.def()
-    }
-}
+pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 
-/// Model scopes of `Project`.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Scope {
-    /// `defaultScope`: `archived = false`.
-    Default,
-    /// `archived = false` (the same condition, by name).
-    Active,
-    /// `archived = true`.
-    Archived,
-}
-
-impl Scoped for Entity {
-    type Scope = Scope;
-    const DEFAULT: Scope = Scope::Default;
-
-    fn conditions(scope: Scope) -> Conditions<Self> {
-        match scope {
-            Scope::Default | Scope::Active => vec![(Column::Archived, ScopeValue::Bool(false))],
-            Scope::Archived => vec![(Column::Archived, ScopeValue::Bool(true))],
-        }
-    }
-}
+/// Model scopes: by default archived projects are hidden.
+pub const SCOPES: Scopes<Entity> = Scopes {
+    default: &[(Column::Archived, ScopeValue::Bool(false))],
+    default_description: "The default scope: projects that are not archived (`archived = false`).",
+    named: &[
+        NamedScope {
+            name: "ACTIVE",
+            description: "Projects that are not archived (`archived = false`).",
+            conditions: &[(Column::Archived, ScopeValue::Bool(false))],
+        },
+        NamedScope {
+            name: "ARCHIVED",
+            description: "Archived projects (`archived = true`).",
+            conditions: &[(Column::Archived, ScopeValue::Bool(true))],
+        },
+    ],
+};

@@ -9,6 +9,9 @@
 
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait};
 
+use crate::address::Kind;
+use crate::profile::Visibility;
+use crate::settings::Theme;
 use crate::{address, profile, project, settings, user};
 
 /// Rows per `INSERT` (well under every backend's parameter limit).
@@ -43,23 +46,23 @@ pub async fn seed<C: ConnectionTrait>(db: &C, users: i32, unlinked: i32) -> Resu
                 user_id: Set(owner),
                 bio: Set(format!("Bio of {}", label(owner, n))),
                 visibility: Set(if i % 2 == 0 {
-                    profile::PUBLIC
+                    Visibility::Public
                 } else {
-                    profile::PRIVATE
-                }
-                .into()),
+                    Visibility::Private
+                }),
                 ..Default::default()
             });
         }
-        for (kind, skip) in [
-            (address::BILLING, i % 4 == 0),
-            (address::SHIPPING, i % 3 == 0),
-        ] {
+        for (kind, skip) in [(Kind::Billing, i % 4 == 0), (Kind::Shipping, i % 3 == 0)] {
             if owner.is_none() || !skip {
+                let name = match kind {
+                    Kind::Billing => Kind::BILLING,
+                    Kind::Shipping => Kind::SHIPPING,
+                };
                 addresses.push(address::ActiveModel {
                     user_id: Set(owner),
-                    kind: Set(kind.into()),
-                    street: Set(format!("{} {kind} street", i)),
+                    kind: Set(kind),
+                    street: Set(format!("{i} {name} street")),
                     city: Set(["Lisbon", "Oslo", "Quito", "Osaka"][i as usize % 4].into()),
                     country: Set(["PT", "NO", "EC", "JP"][i as usize % 4].into()),
                     verified: Set(i % 2 == 1),
@@ -71,11 +74,10 @@ pub async fn seed<C: ConnectionTrait>(db: &C, users: i32, unlinked: i32) -> Resu
             settings_rows.push(settings::ActiveModel {
                 user_handle: Set(owner.map(|i| format!("user{i}"))),
                 theme: Set(if i % 2 == 1 {
-                    settings::DARK
+                    Theme::Dark
                 } else {
-                    settings::LIGHT
-                }
-                .into()),
+                    Theme::Light
+                }),
                 notifications: Set(i % 3 != 0),
                 ..Default::default()
             });

@@ -3,55 +3,38 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::has_one::{Conditions, Scoped};
-use crate::user;
-
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "settings")]
+#[sea_orm(
+    table_name = "settings",
+    comment = "A user's settings, found by the user's handle."
+)]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     /// Foreign key to `users.handle`; unique, nullable.
     #[sea_orm(unique, nullable)]
     pub user_handle: Option<String>,
-    /// `light` or `dark`.
-    pub theme: String,
+    #[sea_orm(default_value = "light")]
+    pub theme: Theme,
+    #[sea_orm(default_value = true)]
     pub notifications: bool,
 }
 
-#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    #[sea_orm(
-        belongs_to = "user::Entity",
-        from = "Column::UserHandle",
-        to = "user::Column::Handle",
-        on_delete = "Cascade"
-    )]
-    User,
+/// The colour scheme of the user interface.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(StringLen::N(16))",
+    enum_name = "theme"
+)]
+pub enum Theme {
+    #[sea_orm(string_value = "light")]
+    Light,
+    #[sea_orm(string_value = "dark")]
+    Dark,
 }
 
-impl Related<user::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::User.def()
-    }
-}
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
-
-pub const LIGHT: &str = "light";
-pub const DARK: &str = "dark";
-
-/// Settings have no model scopes.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Scope {
-    Default,
-}
-
-impl Scoped for Entity {
-    type Scope = Scope;
-    const DEFAULT: Scope = Scope::Default;
-
-    fn conditions(_: Scope) -> Conditions<Self> {
-        Vec::new()
-    }
-}

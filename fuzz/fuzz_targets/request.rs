@@ -25,8 +25,8 @@ mod generate;
 use std::sync::{Mutex, OnceLock, PoisonError, mpsc};
 
 use actix_web::test::{self, TestRequest};
-use hasone::config::Settings;
-use hasone::startup::AppState;
+use hasone_actix::AppState;
+use hasone_server::config::Settings;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 
@@ -66,7 +66,7 @@ fn worker() -> mpsc::SyncSender<Job> {
                 altstack::ensure();
                 let system = actix_web::rt::System::new();
                 let (state, _db) = system
-                    .block_on(AppState::build(&settings()))
+                    .block_on(hasone_server::startup::state(&settings()))
                     .expect("the app starts");
                 for (send, done) in rx {
                     system.block_on(serve(&state, &send));
@@ -84,13 +84,15 @@ fn settings() -> Settings {
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::create_dir_all(&dir);
     let mut settings = Settings {
-        database_url: format!("sqlite://{}/fuzz.sqlite?mode=rwc", dir.display()),
+        server: hasone_actix::Settings {
+            database_url: Some(format!("sqlite://{}/fuzz.sqlite?mode=rwc", dir.display())),
+            schemas: vec!["tenant_a".into()],
+            ..hasone_actix::Settings::default()
+        },
         seed_users: 30,
-        schemas: vec!["tenant_a".into()],
-        ..Settings::default()
     };
-    settings.limits.request_timeout_ms = 2_000;
-    settings.limits.body_timeout_ms = 2_000;
+    settings.server.limits.request_timeout_ms = 2_000;
+    settings.server.limits.body_timeout_ms = 2_000;
     settings
 }
 

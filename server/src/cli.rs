@@ -4,8 +4,10 @@ use std::error::Error;
 
 use clap::{Parser, Subcommand};
 
+use hasone_actix::db;
+
 use crate::config::Settings;
-use crate::{db, graphql, startup::Application};
+use crate::{app, startup};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -36,22 +38,29 @@ pub async fn run(cli: Cli) -> Result<(), Box<dyn Error>> {
     let settings = cli.settings;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {
-            let app = Application::build(settings).await?;
-            tracing::info!("serving GraphQL at http://{}/graphql", app.local_addr());
-            app.run_until_stopped().await?;
+            let server = startup::build(settings).await?;
+            tracing::info!(
+                "serving GraphQL at http://{}/graphql",
+                server.app.local_addr()
+            );
+            server.app.run_until_stopped().await?;
         }
         Command::Migrate => {
-            let db = db::connect(&settings).await?;
-            db::migrate(&db.conn, &settings.allowlist()?).await?;
+            let url = settings.database_url();
+            let allowlist = settings.server.allowlist(&url)?;
+            let db = db::connect(&settings.server, &url, &allowlist).await?;
+            entities::migration::migrate(&db.conn, &allowlist).await?;
         }
         Command::Seed => {
-            let db = db::connect(&settings).await?;
-            db::migrate(&db.conn, &settings.allowlist()?).await?;
-            let seeded = db::seed(&db.conn, settings.seed_users).await?;
+            let url = settings.database_url();
+            let allowlist = settings.server.allowlist(&url)?;
+            let db = db::connect(&settings.server, &url, &allowlist).await?;
+            entities::migration::migrate(&db.conn, &allowlist).await?;
+            let seeded = entities::seed::seed(&db.conn, settings.seed_users, 20).await?;
             tracing::info!(seeded, "seed finished");
         }
         Command::PrintSchema => {
-            print!("{}", graphql::sdl());
+            print!("{}", app::sdl());
         }
     }
     Ok(())

@@ -1,244 +1,36 @@
-//! Typed settings: defaults, overridden by environment variables, overridden
-//! by flags. Every default is a constant, used by clap and by [`Default`].
+//! The demo server's settings: hasone-actix's, plus the demo data.
 
-use std::time::Duration;
-
-use clap::{Args, ValueEnum};
-use entities::tenancy::{Allowlist, InvalidSchemaName};
+use clap::Args;
 
 /// The default database: an SQLite file in the working directory, created
 /// on first run.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://hasone.sqlite?mode=rwc";
-pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 const SEED_USERS: i32 = 300;
-const WORKERS: usize = 0;
-const SHUTDOWN_TIMEOUT_SECS: u64 = 30;
-const MAX_PAGE_SIZE: u64 = 100;
-const MAX_DEPTH: usize = 15;
-const MAX_COMPLEXITY: usize = 500;
-const MAX_ALIASES: usize = 30;
-const MAX_BATCH: usize = 10;
-const MAX_BODY_BYTES: usize = 64 * 1024;
-const REQUEST_TIMEOUT_MS: u64 = 10_000;
-const BODY_TIMEOUT_MS: u64 = 10_000;
-const MAX_PENDING_BODY_BYTES: usize = 64 * 1024 * 1024;
-const MAX_CONNECTIONS: usize = 4096;
-const DB_POOL_SIZE: u32 = 16;
-const DB_ACQUIRE_TIMEOUT_MS: u64 = 5_000;
-const DB_STATEMENT_TIMEOUT_MS: u64 = 5_000;
 
 #[derive(Args, Clone, Debug)]
+#[group(id = "DemoSettings")]
 pub struct Settings {
-    /// Address to listen on.
-    #[arg(long, env = "HASONE_ADDR", default_value = DEFAULT_ADDR)]
-    pub addr: String,
-
-    /// Database URL: sqlite://, postgres:// or mysql://.
-    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
-    pub database_url: String,
-
-    /// Schemas the `schema` argument may name, comma separated.
-    #[arg(long, env = "HASONE_SCHEMAS", value_delimiter = ',')]
-    pub schemas: Vec<String>,
+    #[command(flatten)]
+    pub server: hasone_actix::Settings,
 
     /// Demo users seeded into an empty database at start (0: none).
     #[arg(long, env = "HASONE_SEED_USERS", default_value_t = SEED_USERS)]
     pub seed_users: i32,
-
-    /// HTTP worker threads (0: one per core).
-    #[arg(long, env = "HASONE_WORKERS", default_value_t = WORKERS)]
-    pub workers: usize,
-
-    /// Origins allowed to call the API from a browser (CORS), comma
-    /// separated; none by default (same origin only).
-    #[arg(long, env = "HASONE_CORS_ORIGINS", value_delimiter = ',')]
-    pub cors_origins: Vec<String>,
-
-    /// Serve introspection (`__schema`, `__type`); `false` turns it off.
-    #[arg(long, env = "HASONE_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
-    pub introspection: bool,
-
-    /// Log format.
-    #[arg(long, env = "HASONE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
-    pub log_format: LogFormat,
-
-    /// Seconds in-flight requests get to finish after SIGTERM/SIGINT.
-    #[arg(long, env = "HASONE_SHUTDOWN_TIMEOUT_SECS", default_value_t = SHUTDOWN_TIMEOUT_SECS)]
-    pub shutdown_timeout_secs: u64,
-
-    #[command(flatten)]
-    pub limits: Limits,
-
-    #[command(flatten)]
-    pub pool: Pool,
-}
-
-/// Limits on what one request may ask for.
-#[derive(Args, Clone, Debug)]
-pub struct Limits {
-    /// Largest `first` accepted by connections.
-    #[arg(long, env = "HASONE_MAX_PAGE_SIZE", default_value_t = MAX_PAGE_SIZE)]
-    pub max_page_size: u64,
-
-    /// Deepest selection nesting.
-    #[arg(long, env = "HASONE_MAX_DEPTH", default_value_t = MAX_DEPTH)]
-    pub max_depth: usize,
-
-    /// Largest query complexity (one per field).
-    #[arg(long, env = "HASONE_MAX_COMPLEXITY", default_value_t = MAX_COMPLEXITY)]
-    pub max_complexity: usize,
-
-    /// Most aliased fields in one document.
-    #[arg(long, env = "HASONE_MAX_ALIASES", default_value_t = MAX_ALIASES)]
-    pub max_aliases: usize,
-
-    /// Most operations in one batched POST.
-    #[arg(long, env = "HASONE_MAX_BATCH", default_value_t = MAX_BATCH)]
-    pub max_batch: usize,
-
-    /// Largest request body, in bytes.
-    #[arg(long, env = "HASONE_MAX_BODY_BYTES", default_value_t = MAX_BODY_BYTES)]
-    pub max_body_bytes: usize,
-
-    /// Milliseconds a request may run before it is answered with `TIMEOUT`.
-    #[arg(long, env = "HASONE_REQUEST_TIMEOUT_MS", default_value_t = REQUEST_TIMEOUT_MS)]
-    pub request_timeout_ms: u64,
-
-    /// Milliseconds a request body may take to arrive (slower: `408`).
-    #[arg(long, env = "HASONE_BODY_TIMEOUT_MS", default_value_t = BODY_TIMEOUT_MS)]
-    pub body_timeout_ms: u64,
-
-    /// Bytes all request bodies being received may hold together (past
-    /// it: `503`).
-    #[arg(long, env = "HASONE_MAX_PENDING_BODY_BYTES", default_value_t = MAX_PENDING_BODY_BYTES)]
-    pub max_pending_body_bytes: usize,
-
-    /// Client connections open at once, over all workers (more wait to be
-    /// accepted).
-    #[arg(long, env = "HASONE_MAX_CONNECTIONS", default_value_t = MAX_CONNECTIONS)]
-    pub max_connections: usize,
-}
-
-/// The database pool.
-#[derive(Args, Clone, Debug)]
-pub struct Pool {
-    /// Largest connection pool.
-    #[arg(long, env = "HASONE_DB_POOL_SIZE", default_value_t = DB_POOL_SIZE)]
-    pub db_pool_size: u32,
-
-    /// Milliseconds to wait for a free connection.
-    #[arg(long, env = "HASONE_DB_ACQUIRE_TIMEOUT_MS", default_value_t = DB_ACQUIRE_TIMEOUT_MS)]
-    pub db_acquire_timeout_ms: u64,
-
-    /// Milliseconds one SQL statement may run (PostgreSQL
-    /// `statement_timeout`, MariaDB `max_statement_time`; SQLite: none).
-    #[arg(long, env = "HASONE_DB_STATEMENT_TIMEOUT_MS", default_value_t = DB_STATEMENT_TIMEOUT_MS)]
-    pub db_statement_timeout_ms: u64,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum LogFormat {
-    /// Human-readable lines.
-    Text,
-    /// One JSON object per line.
-    Json,
 }
 
 impl Settings {
-    /// The validated `schema` allowlist: plain identifiers, none of them a
-    /// name the database reserves or already uses for the default schema.
-    pub fn allowlist(&self) -> Result<Allowlist, InvalidSchemaName> {
-        let list = Allowlist::new(&self.schemas)?;
-        for name in list.names() {
-            if let Some(why) = reserved_schema(name.as_str(), &self.database_url) {
-                return Err(InvalidSchemaName::new(name.as_str(), why));
-            }
-        }
-        Ok(list)
+    /// The database URL (default: the SQLite file `hasone.sqlite`).
+    pub fn database_url(&self) -> String {
+        self.server.database_url_or(DEFAULT_DATABASE_URL)
     }
 }
-
-/// Why `name` cannot be a tenant schema with the database at `url`, if it
-/// cannot: the databases' own schemas and the default schema itself (whose
-/// rows would then have two ids each).
-fn reserved_schema(name: &str, url: &str) -> Option<&'static str> {
-    if matches!(name, "main" | "temp") || name.starts_with("sqlite_") {
-        return Some("SQLite's own database names");
-    }
-    if name == "public" || name == "information_schema" || name.starts_with("pg_") {
-        return Some("a schema PostgreSQL reserves or uses by default");
-    }
-    if matches!(name, "mysql" | "performance_schema" | "sys") {
-        return Some("a database MariaDB and MySQL keep for themselves");
-    }
-    let main_database = url
-        .split_once("://")
-        .filter(|(scheme, _)| scheme.starts_with("mysql") || scheme.starts_with("mariadb"))
-        .and_then(|(_, rest)| rest.split('?').next())
-        .and_then(|rest| rest.rsplit_once('/'))
-        .map(|(_, db)| db);
-    if main_database == Some(name) {
-        return Some("the database the URL names: the default schema");
-    }
-    None
-}
-
-impl Limits {
-    pub fn request_timeout(&self) -> Duration {
-        Duration::from_millis(self.request_timeout_ms)
-    }
-
-    pub fn body_timeout(&self) -> Duration {
-        Duration::from_millis(self.body_timeout_ms)
-    }
-
-    /// Refuses limits the server cannot honour: async-graphql refuses any
-    /// selection nested deeper than 32 (its recursion depth limit), so a
-    /// larger depth limit would promise what is never served.
-    pub fn validate(&self) -> Result<(), String> {
-        if self.max_depth > MAX_DEPTH_CEILING {
-            return Err(format!(
-                "HASONE_MAX_DEPTH is {}; at most {MAX_DEPTH_CEILING} is possible",
-                self.max_depth
-            ));
-        }
-        Ok(())
-    }
-}
-
-/// async-graphql's recursion depth limit, above which no selection runs.
-const MAX_DEPTH_CEILING: usize = 32;
 
 /// The defaults, without reading the environment (tests, embedding).
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            addr: DEFAULT_ADDR.into(),
-            database_url: DEFAULT_DATABASE_URL.into(),
-            schemas: Vec::new(),
+            server: hasone_actix::Settings::default(),
             seed_users: SEED_USERS,
-            workers: WORKERS,
-            cors_origins: Vec::new(),
-            introspection: true,
-            log_format: LogFormat::Text,
-            shutdown_timeout_secs: SHUTDOWN_TIMEOUT_SECS,
-            limits: Limits {
-                max_page_size: MAX_PAGE_SIZE,
-                max_depth: MAX_DEPTH,
-                max_complexity: MAX_COMPLEXITY,
-                max_aliases: MAX_ALIASES,
-                max_batch: MAX_BATCH,
-                max_body_bytes: MAX_BODY_BYTES,
-                request_timeout_ms: REQUEST_TIMEOUT_MS,
-                body_timeout_ms: BODY_TIMEOUT_MS,
-                max_pending_body_bytes: MAX_PENDING_BODY_BYTES,
-                max_connections: MAX_CONNECTIONS,
-            },
-            pool: Pool {
-                db_pool_size: DB_POOL_SIZE,
-                db_acquire_timeout_ms: DB_ACQUIRE_TIMEOUT_MS,
-                db_statement_timeout_ms: DB_STATEMENT_TIMEOUT_MS,
-            },
         }
     }
 }

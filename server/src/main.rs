@@ -1,7 +1,7 @@
 //! The `hasone` binary: `serve` (default), `migrate`, `seed`, `print-schema`.
 
 use clap::Parser;
-use hasone::cli::{self, Cli};
+use hasone_server::cli::{self, Cli};
 
 /// mimalloc instead of glibc's malloc: a GraphQL response is thousands of
 /// small short-lived allocations, and glibc spent a fifth of the CPU of a
@@ -12,7 +12,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    hasone::telemetry::init(cli.settings.log_format);
+    hasone_actix::telemetry::init(cli.settings.server.log_format);
     match cli::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {

@@ -1,7 +1,7 @@
 //! Production defaults: limits, CSRF prevention, GraphQL-over-HTTP status
 //! codes, timeouts, request ids, the introspection switch.
 
-use hasone::config::Settings;
+use hasone_server::config::Settings;
 use hasone_tests::{Options, TestApp, backend_tests};
 use serde_json::{Value, json};
 
@@ -16,11 +16,11 @@ backend_tests!(
 );
 
 fn tight(settings: &mut Settings) {
-    settings.limits.max_depth = 6;
-    settings.limits.max_aliases = 3;
-    settings.limits.max_batch = 2;
-    settings.limits.max_body_bytes = 2048;
-    settings.limits.max_complexity = 40;
+    settings.server.limits.max_depth = 6;
+    settings.server.limits.max_aliases = 3;
+    settings.server.limits.max_batch = 2;
+    settings.server.limits.max_body_bytes = 2048;
+    settings.server.limits.max_complexity = 40;
 }
 
 mod tight_limits {
@@ -32,7 +32,7 @@ mod tight_limits {
 }
 
 fn no_introspection(settings: &mut Settings) {
-    settings.introspection = false;
+    settings.server.introspection = false;
 }
 
 mod without_introspection {
@@ -44,7 +44,7 @@ mod without_introspection {
 }
 
 fn impatient(settings: &mut Settings) {
-    settings.limits.request_timeout_ms = 1;
+    settings.server.limits.request_timeout_ms = 1;
 }
 
 mod with_timeout {
@@ -442,13 +442,15 @@ async fn reserved_schema_names_refuse_to_start() {
         "sys",
     ] {
         let settings = Settings {
-            addr: "127.0.0.1:0".into(),
-            database_url: "sqlite::memory:".into(),
-            schemas: vec![name.into()],
+            server: hasone_actix::Settings {
+                addr: "127.0.0.1:0".into(),
+                database_url: Some("sqlite::memory:".into()),
+                schemas: vec![name.into()],
+                ..hasone_actix::Settings::default()
+            },
             seed_users: 0,
-            ..Settings::default()
         };
-        let err = match hasone::startup::Application::build(settings).await {
+        let err = match hasone_server::startup::build(settings).await {
             Ok(_) => panic!("started with schema {name}"),
             Err(err) => err.to_string(),
         };
@@ -458,20 +460,21 @@ async fn reserved_schema_names_refuse_to_start() {
         );
     }
     // On MariaDB the database the URL names is the default schema itself.
-    let settings = Settings {
-        database_url: "mysql://root@127.0.0.1:3306/shop".into(),
+    let settings = hasone_actix::Settings {
         schemas: vec!["tenant_a".into(), "shop".into()],
-        ..Settings::default()
+        ..hasone_actix::Settings::default()
     };
-    let err = settings.allowlist().expect_err("shop is the main database");
+    let err = settings
+        .allowlist("mysql://root@127.0.0.1:3306/shop")
+        .expect_err("shop is the main database");
     assert!(err.to_string().contains("shop"), "{err}");
 }
 
 /// One pooled connection that a blocked mutation holds: every other
 /// request waits for a connection, up to the acquire timeout.
 fn one_connection(settings: &mut Settings) {
-    settings.pool.db_pool_size = 1;
-    settings.pool.db_acquire_timeout_ms = 300;
+    settings.server.pool.db_pool_size = 1;
+    settings.server.pool.db_acquire_timeout_ms = 300;
 }
 
 mod with_one_connection {

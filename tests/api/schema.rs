@@ -6,7 +6,7 @@ use std::path::Path;
 fn committed_sdl_matches_the_code() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schema.graphql");
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    let current = hasone::graphql::sdl();
+    let current = hasone_server::app::sdl();
     assert!(
         committed == current,
         "schema.graphql is out of date: run `cargo run -q -- print-schema > schema.graphql`"

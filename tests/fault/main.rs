@@ -52,7 +52,7 @@ async fn postgres_restart_under_load() {
     // Requests wait up to a second for a connection, so that a 2 s outage
     // answers errors rather than waiting it out.
     let options = Options {
-        configure: |settings| settings.pool.db_acquire_timeout_ms = 1_000,
+        configure: |settings| settings.server.pool.db_acquire_timeout_ms = 1_000,
         ..Options::default()
     };
     let app = TestApp::spawn_with(Backend::Postgres, options)

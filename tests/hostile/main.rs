@@ -17,9 +17,9 @@ const PER_KIND: usize = 500;
 /// The body timeout the server runs with here (the default is 10 s).
 const BODY_TIMEOUT: Duration = Duration::from_secs(3);
 
-fn hostile(settings: &mut hasone::config::Settings) {
-    settings.workers = 2;
-    settings.limits.body_timeout_ms = BODY_TIMEOUT.as_millis() as u64;
+fn hostile(settings: &mut hasone_server::config::Settings) {
+    settings.server.workers = 2;
+    settings.server.limits.body_timeout_ms = BODY_TIMEOUT.as_millis() as u64;
 }
 
 /// The process's resident memory in KiB (the server runs in this process).
@@ -209,9 +209,9 @@ async fn a_well_behaved_client_is_served_through_hostile_connections() {
     app.finish().await;
 }
 
-fn small_budget(settings: &mut hasone::config::Settings) {
-    settings.limits.max_pending_body_bytes = 1024 * 1024;
-    settings.limits.body_timeout_ms = BODY_TIMEOUT.as_millis() as u64;
+fn small_budget(settings: &mut hasone_server::config::Settings) {
+    settings.server.limits.max_pending_body_bytes = 1024 * 1024;
+    settings.server.limits.body_timeout_ms = BODY_TIMEOUT.as_millis() as u64;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,13 +3,12 @@
 //! Every foreign key is nullable with `ON DELETE SET NULL` and
 //! `ON UPDATE CASCADE` (Sequelize's `hasOne` defaults) and has an index;
 //! a unique index keeps at most one target per source and association.
+//! History: this spells out the tables as they were created, it does not
+//! read today's entities.
 
+use hasone::tenancy::SchemaName;
 use sea_orm::sea_query::{Alias, TableRef};
 use sea_orm_migration::prelude::*;
-
-use crate::has_one::{OnDelete, table};
-use crate::tenancy::SchemaName;
-use crate::{address, profile, project, user};
 
 pub struct Migration;
 
@@ -19,18 +18,56 @@ impl MigrationName for Migration {
     }
 }
 
+#[derive(DeriveIden)]
+enum Users {
+    Table,
+    Id,
+    Name,
+    Email,
+}
+
+#[derive(DeriveIden)]
+enum Profiles {
+    Table,
+    Id,
+    UserId,
+    Bio,
+    Visibility,
+}
+
+#[derive(DeriveIden)]
+enum Addresses {
+    Table,
+    Id,
+    UserId,
+    Kind,
+    Street,
+    City,
+    Country,
+    Verified,
+}
+
+#[derive(DeriveIden)]
+enum Projects {
+    Table,
+    Id,
+    OwnerId,
+    Name,
+    Archived,
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .create_table(
                 Table::create()
-                    .table(user::Entity)
+                    .table(Users::Table)
                     .if_not_exists()
-                    .col(pk(user::Column::Id))
-                    .col(ColumnDef::new(user::Column::Name).string().not_null())
+                    .col(pk(Users::Id))
+                    .col(ColumnDef::new(Users::Name).string().not_null())
                     .col(
-                        ColumnDef::new(user::Column::Email)
+                        ColumnDef::new(Users::Email)
                             .string()
                             .not_null()
                             .unique_key(),
@@ -38,7 +75,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for table in target_tables(None, Some(table::<user::Entity>(None))) {
+        for table in target_tables(None, Some(Users::Table.into_table_ref())) {
             manager.create_table(table).await?;
         }
         Ok(())
@@ -54,6 +91,14 @@ impl MigrationTrait for Migration {
     }
 }
 
+/// A table of this migration, in `schema` when given.
+fn table(name: impl IntoIden, schema: Option<&SchemaName>) -> TableRef {
+    match schema {
+        Some(schema) => (Alias::new(schema.as_str()), name.into_iden()).into_table_ref(),
+        None => name.into_table_ref(),
+    }
+}
+
 /// The has-one target tables, in `schema` when given (the tenant copies of
 /// the `schema` option). Each has its unique key inline and, when `users`
 /// is given, a foreign key to it.
@@ -63,40 +108,36 @@ pub fn target_tables(
 ) -> Vec<TableCreateStatement> {
     let prefix = schema.map(|s| format!("{s}_")).unwrap_or_default();
     let mut profiles = Table::create()
-        .table(table::<profile::Entity>(schema))
+        .table(table(Profiles::Table, schema))
         .if_not_exists()
-        .col(pk(profile::Column::Id))
-        .col(ColumnDef::new(profile::Column::UserId).integer().null())
-        .col(ColumnDef::new(profile::Column::Bio).string().not_null())
+        .col(pk(Profiles::Id))
+        .col(ColumnDef::new(Profiles::UserId).integer().null())
+        .col(ColumnDef::new(Profiles::Bio).string().not_null())
         .col(
-            ColumnDef::new(profile::Column::Visibility)
+            ColumnDef::new(Profiles::Visibility)
                 .string_len(16)
                 .not_null(),
         )
         .index(
             Index::create()
                 .name(format!("{prefix}ux_profiles_user_id"))
-                .col(profile::Column::UserId)
+                .col(Profiles::UserId)
                 .unique(),
         )
         .to_owned();
     // (user_id, kind) leads with the foreign key, so it also serves as the
     // foreign key's index.
     let mut addresses = Table::create()
-        .table(table::<address::Entity>(schema))
+        .table(table(Addresses::Table, schema))
         .if_not_exists()
-        .col(pk(address::Column::Id))
-        .col(ColumnDef::new(address::Column::UserId).integer().null())
+        .col(pk(Addresses::Id))
+        .col(ColumnDef::new(Addresses::UserId).integer().null())
+        .col(ColumnDef::new(Addresses::Kind).string_len(16).not_null())
+        .col(ColumnDef::new(Addresses::Street).string().not_null())
+        .col(ColumnDef::new(Addresses::City).string().not_null())
+        .col(ColumnDef::new(Addresses::Country).string().not_null())
         .col(
-            ColumnDef::new(address::Column::Kind)
-                .string_len(16)
-                .not_null(),
-        )
-        .col(ColumnDef::new(address::Column::Street).string().not_null())
-        .col(ColumnDef::new(address::Column::City).string().not_null())
-        .col(ColumnDef::new(address::Column::Country).string().not_null())
-        .col(
-            ColumnDef::new(address::Column::Verified)
+            ColumnDef::new(Addresses::Verified)
                 .boolean()
                 .not_null()
                 .default(false),
@@ -104,19 +145,19 @@ pub fn target_tables(
         .index(
             Index::create()
                 .name(format!("{prefix}ux_addresses_user_id_kind"))
-                .col(address::Column::UserId)
-                .col(address::Column::Kind)
+                .col(Addresses::UserId)
+                .col(Addresses::Kind)
                 .unique(),
         )
         .to_owned();
     let mut projects = Table::create()
-        .table(table::<project::Entity>(schema))
+        .table(table(Projects::Table, schema))
         .if_not_exists()
-        .col(pk(project::Column::Id))
-        .col(ColumnDef::new(project::Column::OwnerId).integer().null())
-        .col(ColumnDef::new(project::Column::Name).string().not_null())
+        .col(pk(Projects::Id))
+        .col(ColumnDef::new(Projects::OwnerId).integer().null())
+        .col(ColumnDef::new(Projects::Name).string().not_null())
         .col(
-            ColumnDef::new(project::Column::Archived)
+            ColumnDef::new(Projects::Archived)
                 .boolean()
                 .not_null()
                 .default(false),
@@ -124,29 +165,40 @@ pub fn target_tables(
         .index(
             Index::create()
                 .name(format!("{prefix}ux_projects_owner_id"))
-                .col(project::Column::OwnerId)
+                .col(Projects::OwnerId)
                 .unique(),
         )
         .to_owned();
     if let Some(users) = users {
-        profiles.foreign_key(&mut fk(
-            &format!("{prefix}fk_profiles_user_id"),
-            table::<profile::Entity>(schema),
-            profile::Column::UserId,
-            users.clone(),
-        ));
-        addresses.foreign_key(&mut fk(
-            &format!("{prefix}fk_addresses_user_id"),
-            table::<address::Entity>(schema),
-            address::Column::UserId,
-            users.clone(),
-        ));
-        projects.foreign_key(&mut fk(
-            &format!("{prefix}fk_projects_owner_id"),
-            table::<project::Entity>(schema),
-            project::Column::OwnerId,
-            users,
-        ));
+        for (create, from, column, name) in [
+            (
+                &mut profiles,
+                table(Profiles::Table, schema),
+                Profiles::UserId.into_iden(),
+                "fk_profiles_user_id",
+            ),
+            (
+                &mut addresses,
+                table(Addresses::Table, schema),
+                Addresses::UserId.into_iden(),
+                "fk_addresses_user_id",
+            ),
+            (
+                &mut projects,
+                table(Projects::Table, schema),
+                Projects::OwnerId.into_iden(),
+                "fk_projects_owner_id",
+            ),
+        ] {
+            create.foreign_key(&mut foreign_key(
+                &format!("{prefix}{name}"),
+                from,
+                column,
+                users.clone(),
+                Users::Id,
+                ForeignKeyAction::SetNull,
+            ));
+        }
     }
     vec![profiles, addresses, projects]
 }
@@ -160,16 +212,6 @@ pub(super) fn pk<C: IntoIden>(col: C) -> ColumnDef {
         .to_owned()
 }
 
-/// A foreign key to `users.id`, `ON DELETE SET NULL`, `ON UPDATE CASCADE`.
-fn fk<C: IntoIden>(
-    name: &str,
-    from: TableRef,
-    col: C,
-    users: TableRef,
-) -> ForeignKeyCreateStatement {
-    foreign_key(name, from, col, users, user::Column::Id, OnDelete::SetNull)
-}
-
 /// A foreign key with `on_delete` and `ON UPDATE CASCADE`.
 pub(super) fn foreign_key<C: IntoIden, P: IntoIden>(
     name: &str,
@@ -177,13 +219,13 @@ pub(super) fn foreign_key<C: IntoIden, P: IntoIden>(
     col: C,
     to: TableRef,
     to_col: P,
-    on_delete: OnDelete,
+    on_delete: ForeignKeyAction,
 ) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(name)
         .from(from, col)
         .to(to, to_col)
-        .on_delete(on_delete.action())
+        .on_delete(on_delete)
         .on_update(ForeignKeyAction::Cascade)
         .to_owned()
 }

@@ -1,14 +1,13 @@
 //! `users.handle` (unique) and `settings`, the target of an association
-//! keyed by that non-primary source key, deleted with its user.
+//! keyed by that non-primary source key, deleted with its user. History:
+//! spelled out, not read from today's entities.
 
-use sea_orm::sea_query::TableRef;
+use hasone::tenancy::SchemaName;
+use sea_orm::sea_query::{Alias, TableRef};
 use sea_orm::{ConnectionTrait, DbBackend};
 use sea_orm_migration::prelude::*;
 
 use super::m20261125_000001_create_demo_tables::{foreign_key, pk};
-use crate::has_one::table;
-use crate::tenancy::SchemaName;
-use crate::{settings, user};
 
 pub struct Migration;
 
@@ -18,14 +17,29 @@ impl MigrationName for Migration {
     }
 }
 
+#[derive(DeriveIden)]
+enum Users {
+    Table,
+    Handle,
+}
+
+#[derive(DeriveIden)]
+enum Settings {
+    Table,
+    Id,
+    UserHandle,
+    Theme,
+    Notifications,
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .alter_table(
                 Table::alter()
-                    .table(user::Entity)
-                    .add_column(ColumnDef::new(user::Column::Handle).string().null())
+                    .table(Users::Table)
+                    .add_column(ColumnDef::new(Users::Handle).string().null())
                     .to_owned(),
             )
             .await?;
@@ -44,34 +58,34 @@ impl MigrationTrait for Migration {
             .create_index(
                 Index::create()
                     .name("ux_users_handle")
-                    .table(user::Entity)
-                    .col(user::Column::Handle)
+                    .table(Users::Table)
+                    .col(Users::Handle)
                     .unique()
                     .to_owned(),
             )
             .await?;
         manager
-            .create_table(settings_table(None, Some(table::<user::Entity>(None))))
+            .create_table(settings_table(None, Some(Users::Table.into_table_ref())))
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
-            .drop_table(Table::drop().table(settings::Entity).if_exists().to_owned())
+            .drop_table(Table::drop().table(Settings::Table).if_exists().to_owned())
             .await?;
         manager
             .drop_index(
                 Index::drop()
                     .name("ux_users_handle")
-                    .table(user::Entity)
+                    .table(Users::Table)
                     .to_owned(),
             )
             .await?;
         manager
             .alter_table(
                 Table::alter()
-                    .table(user::Entity)
-                    .drop_column(user::Column::Handle)
+                    .table(Users::Table)
+                    .drop_column(Users::Handle)
                     .to_owned(),
             )
             .await
@@ -85,18 +99,18 @@ pub fn settings_table(
     users: Option<TableRef>,
 ) -> TableCreateStatement {
     let prefix = schema.map(|s| format!("{s}_")).unwrap_or_default();
+    let settings = match schema {
+        Some(schema) => (Alias::new(schema.as_str()), Settings::Table.into_iden()).into_table_ref(),
+        None => Settings::Table.into_table_ref(),
+    };
     let mut create = Table::create()
-        .table(table::<settings::Entity>(schema))
+        .table(settings.clone())
         .if_not_exists()
-        .col(pk(settings::Column::Id))
-        .col(ColumnDef::new(settings::Column::UserHandle).string().null())
+        .col(pk(Settings::Id))
+        .col(ColumnDef::new(Settings::UserHandle).string().null())
+        .col(ColumnDef::new(Settings::Theme).string_len(16).not_null())
         .col(
-            ColumnDef::new(settings::Column::Theme)
-                .string_len(16)
-                .not_null(),
-        )
-        .col(
-            ColumnDef::new(settings::Column::Notifications)
+            ColumnDef::new(Settings::Notifications)
                 .boolean()
                 .not_null()
                 .default(true),
@@ -104,18 +118,18 @@ pub fn settings_table(
         .index(
             Index::create()
                 .name(format!("{prefix}ux_settings_user_handle"))
-                .col(settings::Column::UserHandle)
+                .col(Settings::UserHandle)
                 .unique(),
         )
         .to_owned();
     if let Some(users) = users {
         create.foreign_key(&mut foreign_key(
             &format!("{prefix}fk_settings_user_handle"),
-            table::<settings::Entity>(schema),
-            settings::Column::UserHandle,
+            settings,
+            Settings::UserHandle,
             users,
-            user::Column::Handle,
-            user::SETTINGS.on_delete,
+            Users::Handle,
+            ForeignKeyAction::Cascade,
         ));
     }
     create

@@ -1,12 +1,10 @@
 //! Ordered, named migrations under one [`Migrator`], and the tenant copies
 //! of the target tables for the `schema` option.
 
-use sea_orm::{ConnectionTrait, DbBackend, DbErr};
+use hasone::tenancy::{Allowlist, SchemaName};
+use sea_orm::sea_query::Alias;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr};
 use sea_orm_migration::prelude::*;
-
-use crate::has_one::table;
-use crate::tenancy::SchemaName;
-use crate::user;
 
 mod m20261125_000001_create_demo_tables;
 mod m20261125_000002_add_user_handle_and_settings;
@@ -43,7 +41,7 @@ pub async fn create_tenant<C: ConnectionTrait>(db: &C, schema: &SchemaName) -> R
         DbBackend::Postgres => {
             db.execute_unprepared(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
                 .await?;
-            Some(table::<user::Entity>(None))
+            Some(Alias::new("users").into_table_ref())
         }
         DbBackend::MySql => {
             db.execute_unprepared(&format!("CREATE DATABASE IF NOT EXISTS `{schema}`"))
@@ -114,6 +112,16 @@ async fn add_mysql_tenant_foreign_keys<C: ConnectionTrait>(
             main = main.replace('`', "``"),
         ))
         .await?;
+    }
+    Ok(())
+}
+
+/// Applies pending migrations, then creates every allowlisted schema with
+/// its target tables.
+pub async fn migrate(db: &DatabaseConnection, allowlist: &Allowlist) -> Result<(), DbErr> {
+    Migrator::up(db, None).await?;
+    for schema in allowlist.names() {
+        create_tenant(db, schema).await?;
     }
     Ok(())
 }

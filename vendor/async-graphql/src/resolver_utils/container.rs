@@ -217,17 +217,20 @@ pub(crate) async fn do_resolve_container<'a>(
     Ok(Value::Object(results))
 }
 
-/// Whether the field `field` of `T` may be `null` (hasone patch): a failed
-/// nullable field answers `null` and reports its error, as the spec's
-/// "Handling Field Errors" asks. Only looked up when a field failed.
-fn is_nullable_field<T: OutputType + ?Sized>(
+/// Whether the field `field` of the object type `type_name` (the concrete
+/// type: one Rust type may answer as several GraphQL types) may be `null`
+/// (hasone patch): a failed nullable field answers `null` and reports its
+/// error, as the spec's "Handling Field Errors" asks. Only looked up when
+/// a field failed.
+fn is_nullable_field(
     ctx: &ContextSelectionSet<'_>,
+    type_name: &str,
     field: &Positioned<Field>,
 ) -> bool {
     ctx.schema_env
         .registry
         .types
-        .get(T::type_name().as_ref())
+        .get(type_name)
         .and_then(|ty| ty.field_by_name(&field.node.name.node))
         .is_none_or(|meta| !meta.ty.ends_with('!'))
 }
@@ -357,7 +360,13 @@ impl<'a> Fields<'a> {
                                 // hasone patch: a failed nullable field is `null`
                                 // with its error reported; a failed non-null field
                                 // fails the object (see `do_resolve_container`).
-                                Err(err) if is_nullable_field::<T>(&ctx, field) => {
+                                Err(err)
+                                    if is_nullable_field(
+                                        &ctx,
+                                        &root.introspection_type_name(),
+                                        field,
+                                    ) =>
+                                {
                                     ctx.add_error(err);
                                     Ok((field_name, Value::Null))
                                 }

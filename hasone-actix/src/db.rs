@@ -1,0 +1,145 @@
+//! The database: the pool (timeouts, SQLite's WAL and attached tenant
+//! files, MariaDB's statement time limit), its statement counter, and the
+//! readiness probe.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hasone::tenancy::Allowlist;
+use hasone_graphql::Statements;
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+use sea_orm::sqlx::{AssertSqlSafe, raw_sql};
+use sea_orm::{ConnectOptions, Database as SeaDatabase, DatabaseConnection, DbErr};
+
+use crate::settings::Settings;
+
+/// A connection pool and its statement counter.
+#[derive(Clone, Debug)]
+pub struct Database {
+    pub conn: DatabaseConnection,
+    pub statements: Statements,
+}
+
+/// Opens the pool for the database at `url`. SQLite runs in WAL mode with
+/// a busy timeout and foreign keys on, and attaches one file per
+/// allowlisted schema to every connection (`<database file>.<schema>`).
+pub async fn connect(
+    settings: &Settings,
+    url: &str,
+    allowlist: &Allowlist,
+) -> Result<Database, DbErr> {
+    let attach = sqlite_attachments(url, allowlist);
+    let mut opts = ConnectOptions::new(url.to_owned());
+    let pool = &settings.pool;
+    let statement_timeout = Duration::from_millis(pool.db_statement_timeout_ms);
+    opts.max_connections(pool.db_pool_size)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_millis(pool.db_acquire_timeout_ms))
+        .connect_timeout(Duration::from_secs(5))
+        .statement_timeout(statement_timeout)
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+        })
+        .map_sqlx_mysql_pool_opts(move |pool| {
+            pool.after_connect(move |conn, _| {
+                Box::pin(async move {
+                    // MariaDB takes seconds, MySQL milliseconds.
+                    let mariadb = format!(
+                        "SET SESSION max_statement_time = {}",
+                        statement_timeout.as_secs_f64()
+                    );
+                    if raw_sql(AssertSqlSafe(mariadb))
+                        .execute(&mut *conn)
+                        .await
+                        .is_err()
+                    {
+                        let mysql = format!(
+                            "SET SESSION max_execution_time = {}",
+                            statement_timeout.as_millis()
+                        );
+                        raw_sql(AssertSqlSafe(mysql)).execute(&mut *conn).await?;
+                    }
+                    Ok(())
+                })
+            })
+        })
+        .map_sqlx_sqlite_pool_opts(move |pool| {
+            let attach = attach.clone();
+            pool.after_connect(move |conn, _| {
+                let attach = attach.clone();
+                Box::pin(async move {
+                    for sql in attach.iter() {
+                        // Built from allowlisted names only (see above).
+                        raw_sql(AssertSqlSafe(sql.clone()))
+                            .execute(&mut *conn)
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+        });
+    let mut conn = SeaDatabase::connect(opts).await?;
+    let statements = Statements::install(&mut conn);
+    Ok(Database { conn, statements })
+}
+
+/// A connection of its own for `/ready`, outside the pool: a pool busy
+/// with requests says nothing about whether the database answers.
+#[derive(Clone, Debug)]
+pub struct Probe(pub DatabaseConnection);
+
+/// How long `/ready` waits for the database.
+pub const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Opens the `/ready` probe: one connection at most, opened on demand and
+/// again after the database came back.
+pub async fn probe(url: &str) -> Result<Probe, DbErr> {
+    let mut opts = ConnectOptions::new(url.to_owned());
+    opts.max_connections(1)
+        .min_connections(0)
+        .acquire_timeout(PROBE_TIMEOUT)
+        .connect_timeout(PROBE_TIMEOUT)
+        .sqlx_logging(false);
+    SeaDatabase::connect(opts).await.map(Probe)
+}
+
+impl Probe {
+    /// Whether the database answers within [`PROBE_TIMEOUT`].
+    pub async fn ping(&self) -> Result<(), String> {
+        match tokio::time::timeout(PROBE_TIMEOUT, self.0.ping()).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(err)) => Err(err.to_string()),
+            Err(_) => Err(format!("no answer within {} ms", PROBE_TIMEOUT.as_millis())),
+        }
+    }
+}
+
+/// The statements that attach each allowlisted schema's file to an SQLite
+/// connection. Names are allowlisted identifiers; the path is quoted.
+fn sqlite_attachments(url: &str, allowlist: &Allowlist) -> Arc<Vec<String>> {
+    let main = url
+        .parse::<SqliteConnectOptions>()
+        .ok()
+        .map(|o| o.get_filename().to_string_lossy().into_owned());
+    let statements = allowlist
+        .names()
+        .iter()
+        .flat_map(|schema| {
+            let file = match &main {
+                Some(main) if !main.is_empty() && main != ":memory:" => format!("{main}.{schema}"),
+                _ => ":memory:".to_owned(),
+            };
+            [
+                format!(
+                    "ATTACH DATABASE '{}' AS \"{schema}\"",
+                    file.replace('\'', "''")
+                ),
+                format!("PRAGMA \"{schema}\".journal_mode = WAL"),
+            ]
+        })
+        .collect();
+    Arc::new(statements)
+}

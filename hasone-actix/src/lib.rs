@@ -1,0 +1,26 @@
+//! hasone's HTTP layer on actix-web, for any hasone application:
+//!
+//! - [`routes`]: `/graphql` (POST JSON requests and batches; GET queries,
+//!   never mutations; GraphiQL for browsers), `/health`, `/ready`; CSRF
+//!   prevention as Apollo Server's; GraphQL-over-HTTP media types and
+//!   status codes; request ids;
+//! - [`body`]: bodies read within a size, a time and a shared memory
+//!   budget;
+//! - [`graphiql`]: the GraphiQL page, bundled and embedded (no CDN);
+//! - [`server`]: the app factory ([`AppState::app`]) and the bound server
+//!   ([`Application`]) with connection limits and timeouts;
+//! - [`settings`]: every setting as a flag and an environment variable;
+//! - [`db`]: the pool with its timeouts and statement counter, and the
+//!   readiness probe; [`telemetry`]: logs.
+
+pub mod body;
+pub mod db;
+pub mod graphiql;
+pub mod routes;
+pub mod server;
+pub mod settings;
+pub mod telemetry;
+
+pub use graphiql::Graphiql;
+pub use server::{AppState, Application, ServerHandle, StartupError};
+pub use settings::{LogFormat, Settings};

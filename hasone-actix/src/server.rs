@@ -1,0 +1,196 @@
+//! The HTTP server: [`AppState`] (everything the routes serve from) and the
+//! actix-web [`App`] it makes, and [`Application`], which binds a listener
+//! and serves it with hasone's connection limits.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+pub use actix_web::dev::ServerHandle;
+use actix_web::http::{Method, header};
+use actix_web::middleware::{Condition, DefaultHeaders};
+use actix_web::{App, HttpServer, web};
+use hasone_graphql::Api;
+
+use crate::body::{BodyLimits, Budget};
+use crate::db::Probe;
+use crate::graphiql::Graphiql;
+use crate::routes::{self, CSRF_HEADERS};
+use crate::settings::Settings;
+
+/// How long a client may take to send a request's head (`408` after).
+const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long an idle keep-alive connection stays open.
+const KEEP_ALIVE: Duration = Duration::from_secs(5);
+/// File descriptors kept for everything but client connections: the
+/// database pool, the listener, logs.
+const RESERVED_FDS: u64 = 256;
+
+/// The most client connections per worker: the configured total split
+/// over the workers, and below the open-file limit (raised to its hard
+/// limit first), so that a flood of sockets makes the server stop
+/// accepting (new ones wait in the backlog), never fail to open a file.
+fn max_connections_per_worker(total: usize, workers: usize) -> usize {
+    let files = rlimit::increase_nofile_limit(u64::MAX).unwrap_or(1024);
+    let files = usize::try_from(files.saturating_sub(RESERVED_FDS)).unwrap_or(usize::MAX);
+    (total.min(files).max(workers) / workers.max(1)).max(1)
+}
+
+/// CORS for the configured origins: GET and POST with the headers GraphQL
+/// clients send.
+fn cors(origins: &[String]) -> Cors {
+    let mut headers = vec![
+        header::CONTENT_TYPE,
+        header::ACCEPT,
+        header::HeaderName::from_static("x-request-id"),
+    ];
+    headers.extend(
+        CSRF_HEADERS
+            .iter()
+            .map(|h| header::HeaderName::from_static(h)),
+    );
+    origins
+        .iter()
+        .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
+        .allowed_methods([Method::GET, Method::POST])
+        .allowed_headers(headers)
+        .expose_headers([header::HeaderName::from_static("x-request-id")])
+        .max_age(3600)
+}
+
+/// Why the application could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("invalid configuration: {0}")]
+    Config(String),
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Everything the routes serve from: the API, how bodies are read, the
+/// readiness probe, GraphiQL, the CORS origins. Every worker's app (and a
+/// fuzz target's) is made from a copy by [`AppState::app`].
+#[derive(Clone)]
+pub struct AppState {
+    api: web::Data<Api>,
+    body_limits: web::Data<BodyLimits>,
+    probe: web::Data<Probe>,
+    graphiql: web::Data<Graphiql>,
+    origins: Arc<[String]>,
+}
+
+impl AppState {
+    /// The state of a server of `api` with `settings`, readiness asked of
+    /// `probe`.
+    pub fn new(settings: &Settings, api: Api, probe: Probe, graphiql: Graphiql) -> Self {
+        AppState {
+            api: web::Data::new(api),
+            body_limits: web::Data::new(BodyLimits {
+                max_bytes: settings.limits.max_body_bytes,
+                timeout: settings.limits.body_timeout(),
+                budget: Budget::new(settings.limits.max_pending_body_bytes),
+            }),
+            probe: web::Data::new(probe),
+            graphiql: web::Data::new(graphiql),
+            origins: settings.cors_origins.clone().into(),
+        }
+    }
+
+    /// The API requests run through.
+    pub fn api(&self) -> &Api {
+        &self.api
+    }
+
+    /// The actix-web app: `/graphql` (POST, GET, GraphiQL), `/health`,
+    /// `/ready`, CORS, `nosniff`.
+    pub fn app(
+        self,
+    ) -> App<
+        impl actix_web::dev::ServiceFactory<
+            actix_web::dev::ServiceRequest,
+            Config = (),
+            Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+            Error = actix_web::Error,
+            InitError = (),
+        >,
+    > {
+        App::new()
+            .wrap(Condition::new(
+                !self.origins.is_empty(),
+                cors(&self.origins),
+            ))
+            .wrap(DefaultHeaders::new().add(("x-content-type-options", "nosniff")))
+            .app_data(self.api)
+            .app_data(self.body_limits)
+            .app_data(self.probe)
+            .app_data(self.graphiql)
+            .configure(routes::configure)
+    }
+}
+
+/// A bound, running server.
+pub struct Application {
+    local_addr: SocketAddr,
+    server: Server,
+}
+
+impl Application {
+    /// Binds `settings.addr` (port 0 picks a free port: see
+    /// [`Application::local_addr`]) and starts serving `state` with
+    /// hasone's connection limits and timeouts; it runs once awaited
+    /// ([`Application::run_until_stopped`]) or spawned.
+    pub fn bind(settings: &Settings, state: AppState) -> Result<Self, StartupError> {
+        settings.limits.validate().map_err(StartupError::Config)?;
+        let bind_error = |source| StartupError::Bind {
+            addr: settings.addr.clone(),
+            source,
+        };
+        let listener = TcpListener::bind(&settings.addr).map_err(bind_error)?;
+        let local_addr = listener.local_addr().map_err(bind_error)?;
+        let workers = if settings.workers > 0 {
+            settings.workers
+        } else {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        };
+        let server = HttpServer::new(move || state.clone().app())
+            .workers(workers)
+            .max_connections(max_connections_per_worker(
+                settings.limits.max_connections,
+                workers,
+            ))
+            .client_request_timeout(HEAD_TIMEOUT)
+            .keep_alive(KEEP_ALIVE)
+            .shutdown_timeout(settings.shutdown_timeout_secs)
+            .listen(listener)
+            .map_err(bind_error)?
+            .run();
+        Ok(Application { local_addr, server })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Serves until SIGINT/SIGTERM, finishing in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+
+    /// A handle to stop the server (tests).
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// The server future, to spawn (tests).
+    pub fn into_server(self) -> Server {
+        self.server
+    }
+}

@@ -1,0 +1,352 @@
+//! What the API does with one has-one association, typed inside and
+//! object-safe outside: [`AssociationOps`], implemented for every
+//! `HasOne<S, T>` by [`HasOneOps`].
+
+use std::any::Any;
+use std::fmt::Debug;
+use std::sync::Arc;
+
+use hasone::tenancy::SchemaName;
+use hasone::{Conditions, Error, HasOne, Id, Key, ScopeRef, Scopes, TenantCascade, UnknownScope};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait, IdenStatic, IntoActiveModel, Iterable, ModelTrait, Value,
+};
+
+use crate::ids::IdValue;
+use crate::loaders::Loaders;
+use crate::ops::{LoadError, RowModel, active_model, model};
+
+/// What `set` and `create` changed, as rows.
+pub(crate) struct LinkedRows {
+    pub source: RowModel,
+    pub target: Option<RowModel>,
+    pub previous: Option<RowModel>,
+}
+
+/// The targets (or sources) found for a batch of rows, one per row.
+pub(crate) type Found = Result<Vec<Option<RowModel>>, LoadError>;
+
+#[async_trait::async_trait]
+pub(crate) trait AssociationOps: Send + Sync {
+    /// Target columns the association scope assigns.
+    fn scope_columns(&self) -> Vec<&'static str>;
+
+    /// Whether the source key is the source's primary key (then the
+    /// foreign key shows as the source's global id).
+    fn source_key_is_primary(&self) -> bool;
+
+    /// Whether the foreign key may be `NULL`.
+    fn nullable(&self) -> bool;
+
+    /// The source key's column name.
+    fn source_key_column(&self) -> &'static str;
+
+    /// Whether `set`/`create` delete the previous target.
+    fn destroys_previous(&self) -> bool;
+
+    /// Whether `set(null)` is allowed (it deletes a `NOT NULL` target).
+    fn unlinkable(&self) -> bool;
+
+    /// `onDelete`, as declared or by default.
+    fn delete_rule(&self) -> hasone::OnDelete;
+
+    /// The source key's column when it is not the primary key and may be
+    /// null (then a source can lack a key).
+    fn nullable_source_key(&self) -> Option<&'static str>;
+
+    /// The association scope as text: `` `kind = billing` ``.
+    fn scope_assignments(&self) -> Vec<String>;
+
+    /// Checks a `scope` argument against the target's scopes.
+    fn check_scopes(&self, scopes: &[ScopeRef<'_>]) -> Result<(), UnknownScope>;
+
+    /// The targets of `sources` with model scopes `scopes` (`None`: the
+    /// default one) in `schema`, batched with the request's other loads.
+    async fn targets(
+        &self,
+        loaders: &Loaders,
+        sources: &[RowModel],
+        scopes: Option<&[ScopeRef<'_>]>,
+        schema: Option<&SchemaName>,
+    ) -> Found;
+
+    /// The sources of `targets` (the inverse `belongsTo`).
+    async fn sources(&self, loaders: &Loaders, targets: &[RowModel]) -> Found;
+
+    /// `setAssociation`: source and target by primary key value.
+    async fn set(
+        &self,
+        db: &DatabaseConnection,
+        source: Value,
+        target: Option<Value>,
+        schema: Option<&SchemaName>,
+    ) -> Result<LinkedRows, Error>;
+
+    /// `createAssociation`, with the target's column values.
+    async fn create(
+        &self,
+        db: &DatabaseConnection,
+        source: Value,
+        values: Vec<(usize, Value)>,
+        schema: Option<&SchemaName>,
+    ) -> Result<LinkedRows, Error>;
+
+    /// `ON DELETE` in a tenant schema (where the database cannot).
+    async fn cascade_deleted(
+        &self,
+        txn: &DatabaseTransaction,
+        source: &RowModel,
+        schema: &SchemaName,
+    ) -> Result<(), DbErr>;
+
+    /// `ON UPDATE CASCADE` in a tenant schema.
+    async fn cascade_key_changed(
+        &self,
+        txn: &DatabaseTransaction,
+        before: &RowModel,
+        after: &RowModel,
+        schema: &SchemaName,
+    ) -> Result<(), DbErr>;
+}
+
+/// [`AssociationOps`] of one `HasOne<S, T>`.
+pub(crate) struct HasOneOps<S: EntityTrait, T: EntityTrait> {
+    assoc: &'static HasOne<S, T>,
+    scopes: Option<&'static Scopes<T>>,
+    target_columns: Vec<T::Column>,
+}
+
+impl<S: EntityTrait, T: EntityTrait> HasOneOps<S, T> {
+    /// `scopes` is the target's `&'static Scopes<T>`, as registered.
+    pub fn new(assoc: &'static HasOne<S, T>, scopes: &'static (dyn Any + Send + Sync)) -> Self {
+        HasOneOps {
+            assoc,
+            scopes: scopes.downcast_ref::<Scopes<T>>(),
+            target_columns: T::Column::iter().collect(),
+        }
+    }
+
+    fn conditions(&self, scopes: Option<&[ScopeRef<'_>]>) -> Conditions<T> {
+        match self.scopes {
+            // Checked before (`check_scopes`): an unknown name cannot get here.
+            Some(declared) => declared
+                .conditions(scopes)
+                .unwrap_or_else(|_| Conditions::none()),
+            None => Conditions::none(),
+        }
+    }
+}
+
+fn rows<M: Send + Sync + 'static>(
+    models: impl IntoIterator<Item = Option<M>>,
+) -> Vec<Option<RowModel>> {
+    models
+        .into_iter()
+        .map(|m| m.map(|m| Arc::new(m) as RowModel))
+        .collect()
+}
+
+#[async_trait::async_trait]
+impl<S, T> AssociationOps for HasOneOps<S, T>
+where
+    S: EntityTrait,
+    T: EntityTrait,
+    S::Model: Sync + IntoActiveModel<S::ActiveModel>,
+    T::Model: Sync + IntoActiveModel<T::ActiveModel>,
+    S::ActiveModel: ActiveModelBehavior + ActiveModelTrait<Entity = S> + Send + Sync,
+    T::ActiveModel: ActiveModelBehavior + ActiveModelTrait<Entity = T> + Send + Sync + Clone,
+    Id<S>: IdValue + Debug,
+    Id<T>: IdValue + Debug,
+{
+    fn scope_columns(&self) -> Vec<&'static str> {
+        self.assoc.scope.iter().map(|(c, _)| c.as_str()).collect()
+    }
+
+    fn source_key_is_primary(&self) -> bool {
+        self.assoc.source_key.as_str() == hasone::pk_column::<S>().as_str()
+    }
+
+    fn nullable(&self) -> bool {
+        self.assoc.nullable()
+    }
+
+    fn source_key_column(&self) -> &'static str {
+        self.assoc.source_key.as_str()
+    }
+
+    fn destroys_previous(&self) -> bool {
+        self.assoc.destroys_previous()
+    }
+
+    fn unlinkable(&self) -> bool {
+        self.assoc.nullable() || self.assoc.destroy_previous
+    }
+
+    fn delete_rule(&self) -> hasone::OnDelete {
+        self.assoc.delete_rule()
+    }
+
+    fn nullable_source_key(&self) -> Option<&'static str> {
+        use sea_orm::ColumnTrait;
+        (!self.source_key_is_primary() && self.assoc.source_key.def().is_null())
+            .then(|| self.assoc.source_key.as_str())
+    }
+
+    fn scope_assignments(&self) -> Vec<String> {
+        self.assoc
+            .scope
+            .iter()
+            .map(|(c, v)| {
+                let v = match v {
+                    hasone::ScopeValue::Str(s) => (*s).to_owned(),
+                    hasone::ScopeValue::Bool(b) => b.to_string(),
+                    hasone::ScopeValue::Int(i) => i.to_string(),
+                };
+                format!("`{} = {v}`", c.as_str())
+            })
+            .collect()
+    }
+
+    fn check_scopes(&self, scopes: &[ScopeRef<'_>]) -> Result<(), UnknownScope> {
+        match self.scopes {
+            Some(declared) => declared.conditions(Some(scopes)).map(|_| ()),
+            None => Ok(()),
+        }
+    }
+
+    async fn targets(
+        &self,
+        loaders: &Loaders,
+        sources: &[RowModel],
+        scopes: Option<&[ScopeRef<'_>]>,
+        schema: Option<&SchemaName>,
+    ) -> Found {
+        let conditions = self.conditions(scopes);
+        let keys = sources
+            .iter()
+            .map(|row| {
+                let key = model::<S>(row)
+                    .map(|m| m.get(self.assoc.source_key))
+                    .unwrap_or(Value::String(None));
+                Key::new(
+                    self.assoc.lookup(),
+                    key,
+                    conditions.clone(),
+                    schema.cloned(),
+                )
+            })
+            .collect::<Vec<_>>();
+        load(loaders, keys).await
+    }
+
+    async fn sources(&self, loaders: &Loaders, targets: &[RowModel]) -> Found {
+        let keys = targets
+            .iter()
+            .map(|row| {
+                let key = model::<T>(row)
+                    .map(|m| m.get(self.assoc.foreign_key))
+                    .unwrap_or(Value::String(None));
+                Key::new(self.assoc.inverse_lookup(), key, Conditions::none(), None)
+            })
+            .collect::<Vec<_>>();
+        load(loaders, keys).await
+    }
+
+    async fn set(
+        &self,
+        db: &DatabaseConnection,
+        source: Value,
+        target: Option<Value>,
+        schema: Option<&SchemaName>,
+    ) -> Result<LinkedRows, Error> {
+        let source = id_of::<S>(&source)?;
+        let target = target.as_ref().map(id_of::<T>).transpose()?;
+        let linked = self.assoc.set(db, source, target, schema).await?;
+        Ok(LinkedRows {
+            source: Arc::new(linked.source),
+            target: linked.target.map(|t| Arc::new(t) as RowModel),
+            previous: linked.previous.map(|p| Arc::new(p) as RowModel),
+        })
+    }
+
+    async fn create(
+        &self,
+        db: &DatabaseConnection,
+        source: Value,
+        values: Vec<(usize, Value)>,
+        schema: Option<&SchemaName>,
+    ) -> Result<LinkedRows, Error> {
+        let source = id_of::<S>(&source)?;
+        let values = active_model::<T>(&self.target_columns, values)?;
+        let linked = self.assoc.create(db, source, values, schema).await?;
+        Ok(LinkedRows {
+            source: Arc::new(linked.source),
+            target: linked.target.map(|t| Arc::new(t) as RowModel),
+            previous: linked.previous.map(|p| Arc::new(p) as RowModel),
+        })
+    }
+
+    async fn cascade_deleted(
+        &self,
+        txn: &DatabaseTransaction,
+        source: &RowModel,
+        schema: &SchemaName,
+    ) -> Result<(), DbErr> {
+        let Some(source) = source.downcast_ref::<S::Model>() else {
+            return Ok(());
+        };
+        self.assoc.source_deleted(txn, source, schema).await
+    }
+
+    async fn cascade_key_changed(
+        &self,
+        txn: &DatabaseTransaction,
+        before: &RowModel,
+        after: &RowModel,
+        schema: &SchemaName,
+    ) -> Result<(), DbErr> {
+        match (
+            before.downcast_ref::<S::Model>(),
+            after.downcast_ref::<S::Model>(),
+        ) {
+            (Some(before), Some(after)) => {
+                self.assoc
+                    .source_key_changed(txn, before, after, schema)
+                    .await
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The primary key of `E` a parsed id value holds.
+fn id_of<E: EntityTrait>(value: &Value) -> Result<Id<E>, Error>
+where
+    Id<E>: IdValue,
+{
+    Id::<E>::from_value(value)
+        .ok_or_else(|| Error::BadInput(format!("{value:?} is not an id of this type")))
+}
+
+/// One key: through the loader (batched with sibling fields); several:
+/// `load_many` (the prefetch).
+async fn load<X: EntityTrait>(loaders: &Loaders, keys: Vec<Key<X>>) -> Found
+where
+    X::Model: Sync,
+{
+    if let [key] = keys.as_slice() {
+        let row = loaders.load(key.clone()).await?;
+        return Ok(rows([row]));
+    }
+    let loaded = loaders.load_many(keys.clone()).await;
+    let mut found = Vec::with_capacity(keys.len());
+    for key in &keys {
+        found.push(match loaded.get(key) {
+            Some(Ok(row)) => row.clone(),
+            Some(Err(err)) => return Err(err.clone()),
+            None => None,
+        });
+    }
+    Ok(rows(found))
+}

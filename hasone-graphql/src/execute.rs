@@ -1,0 +1,278 @@
+//! [`Api`]: executes requests against a schema, each with its own loaders
+//! (never shared across requests), bounded before anything recursive runs
+//! ([`crate::bounds`]), within the request timeout, counting the
+//! statements each issues and logging one line per operation.
+
+use std::time::{Duration, Instant};
+
+use async_graphql::futures_util::future::BoxFuture;
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
+use async_graphql::{
+    BatchRequest, BatchResponse, ErrorExtensions, ObjectType, Request, Response, Schema,
+    ServerError, SubscriptionType,
+};
+use sea_orm::DatabaseConnection;
+use tokio::time::timeout_at;
+
+use crate::documents::Documents;
+use crate::error::assign_code;
+use crate::limits::{LIMIT_EXCEEDED, check_aliases, check_introspection_off, request_error};
+use crate::loaders::Loaders;
+use crate::statements::Statements;
+
+/// What one request may ask for.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Largest `first` of a connection.
+    pub max_page_size: u64,
+    /// Deepest selection nesting (at most 32: async-graphql's own bound).
+    pub max_depth: usize,
+    /// Largest query complexity (one per field, `__typename` included).
+    pub max_complexity: usize,
+    /// Most aliased fields in a document.
+    pub max_aliases: usize,
+    /// Most operations in a batch.
+    pub max_batch: usize,
+    /// How long a request (parse, checks, execution; a batch as a whole)
+    /// may run before it is answered with `TIMEOUT`.
+    pub request_timeout: Duration,
+    /// Whether `__schema` and `__type` are served.
+    pub introspection: bool,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_page_size: 100,
+            max_depth: 15,
+            max_complexity: 500,
+            max_aliases: 30,
+            max_batch: 10,
+            request_timeout: Duration::from_secs(10),
+            introspection: true,
+        }
+    }
+}
+
+/// async-graphql's recursion depth limit, above which no selection runs.
+pub const MAX_DEPTH_CEILING: usize = 32;
+
+impl Limits {
+    /// Refuses limits that cannot be honoured.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.max_depth > MAX_DEPTH_CEILING {
+            return Err(format!(
+                "the depth limit is {}; at most {MAX_DEPTH_CEILING} is possible",
+                self.max_depth
+            ));
+        }
+        Ok(())
+    }
+
+    /// Applies the depth, complexity and introspection limits to a schema
+    /// being built.
+    pub fn apply<Q, M, S>(
+        &self,
+        builder: async_graphql::SchemaBuilder<Q, M, S>,
+    ) -> async_graphql::SchemaBuilder<Q, M, S> {
+        let builder = builder
+            .limit_depth(self.max_depth)
+            .limit_complexity(self.max_complexity);
+        if self.introspection {
+            builder
+        } else {
+            // No "Did you mean …" either: it would list the fields
+            // introspection hides.
+            builder.disable_introspection().disable_suggestions()
+        }
+    }
+}
+
+/// A schema, whatever its root types.
+pub trait Executor: Send + Sync {
+    fn run(&self, request: Request) -> BoxFuture<'_, Response>;
+    fn sdl(&self) -> String;
+}
+
+impl<Q, M, S> Executor for Schema<Q, M, S>
+where
+    Q: ObjectType + 'static,
+    M: ObjectType + 'static,
+    S: SubscriptionType + 'static,
+{
+    fn run(&self, request: Request) -> BoxFuture<'_, Response> {
+        Box::pin(self.execute(request))
+    }
+
+    fn sdl(&self) -> String {
+        Schema::sdl(self)
+    }
+}
+
+/// What a prepared request will run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OperationKind {
+    /// A query (or a document whose operation is not known yet: the
+    /// executor reports an unknown `operationName`).
+    Query,
+    /// A mutation or a subscription: never over GET.
+    Write,
+}
+
+pub struct Api {
+    schema: Box<dyn Executor>,
+    db: DatabaseConnection,
+    limits: Limits,
+    documents: Documents,
+}
+
+impl Api {
+    /// Executes requests against `schema` with loaders over `db`.
+    pub fn new(schema: impl Executor + 'static, db: DatabaseConnection, limits: Limits) -> Self {
+        Api {
+            schema: Box::new(schema),
+            db,
+            limits,
+            documents: Documents::default(),
+        }
+    }
+
+    /// The schema in SDL.
+    pub fn sdl(&self) -> String {
+        self.schema.sdl()
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Bounds, parses and checks a request's document before anything
+    /// recursive touches it; returns what it would run. An `Err` refuses
+    /// the request before execution.
+    pub fn prepare(&self, request: &mut Request) -> Result<OperationKind, ServerError> {
+        let limits = &self.limits;
+        let name = request.operation_name.clone();
+        let doc = self.documents.prepare(request, |doc| {
+            crate::bounds::check_expansion(doc, limits.max_complexity)?;
+            check_aliases(doc, limits.max_aliases)?;
+            if !limits.introspection {
+                check_introspection_off(doc)?;
+            }
+            Ok(())
+        })?;
+        Ok(operation_kind(doc, name.as_deref()))
+    }
+
+    /// Executes one request: [`Api::prepare`], then the schema, all within
+    /// the request timeout; every error gets its code and the request id.
+    pub async fn execute(&self, request: Request, request_id: &str) -> Response {
+        let deadline = Instant::now() + self.limits.request_timeout;
+        self.execute_until(request, request_id, deadline).await
+    }
+
+    async fn execute_until(
+        &self,
+        mut request: Request,
+        request_id: &str,
+        deadline: Instant,
+    ) -> Response {
+        let operation = request.operation_name.clone();
+        let started = Instant::now();
+        let run = async {
+            match self.prepare(&mut request) {
+                Ok(_) => {
+                    let request = request.data(Loaders::new(self.db.clone()));
+                    Statements::count(self.schema.run(request)).await
+                }
+                Err(err) => (Response::from_errors(vec![err]), 0),
+            }
+        };
+        let (mut response, statements) = match timeout_at(deadline.into(), run).await {
+            Ok(done) => done,
+            Err(_) => (Response::from_errors(vec![self.timed_out()]), 0),
+        };
+        finish_errors(&mut response, request_id);
+        if tracing::enabled!(tracing::Level::INFO) {
+            let codes: Vec<String> = response
+                .errors
+                .iter()
+                .filter_map(|e| e.extensions.as_ref()?.get("code").map(|c| c.to_string()))
+                .collect();
+            tracing::info!(
+                request_id,
+                operation = operation.as_deref().unwrap_or(""),
+                duration_ms = started.elapsed().as_millis() as u64,
+                statements,
+                errors = ?codes,
+                "graphql"
+            );
+        }
+        response
+    }
+
+    fn timed_out(&self) -> ServerError {
+        let message = format!(
+            "the request took longer than {} ms",
+            self.limits.request_timeout.as_millis()
+        );
+        async_graphql::Error::new(message)
+            .extend_with(|_, e| e.set("code", "TIMEOUT"))
+            .into_server_error(Default::default())
+    }
+
+    /// Executes a request or a batch; a batch's operations run one after
+    /// the other, all within one request timeout.
+    pub async fn execute_batch(&self, batch: BatchRequest, request_id: &str) -> BatchResponse {
+        let deadline = Instant::now() + self.limits.request_timeout;
+        match batch {
+            BatchRequest::Single(request) => {
+                BatchResponse::Single(self.execute_until(request, request_id, deadline).await)
+            }
+            BatchRequest::Batch(requests) if requests.len() > self.limits.max_batch => {
+                let message = format!(
+                    "the batch has {} operations; at most {} are allowed",
+                    requests.len(),
+                    self.limits.max_batch
+                );
+                let mut response =
+                    Response::from_errors(vec![request_error(message, LIMIT_EXCEEDED)]);
+                finish_errors(&mut response, request_id);
+                BatchResponse::Single(response)
+            }
+            BatchRequest::Batch(requests) => {
+                let mut responses = Vec::with_capacity(requests.len());
+                for request in requests {
+                    responses.push(self.execute_until(request, request_id, deadline).await);
+                }
+                BatchResponse::Batch(responses)
+            }
+        }
+    }
+}
+
+/// Gives every error its code and the request id.
+fn finish_errors(response: &mut Response, request_id: &str) {
+    for err in &mut response.errors {
+        assign_code(err);
+        let ext = err.extensions.get_or_insert_with(Default::default);
+        ext.set("requestId", request_id);
+    }
+}
+
+/// Whether the operation `name` picks (or, without a name, any operation)
+/// writes.
+fn operation_kind(doc: &ExecutableDocument, name: Option<&str>) -> OperationKind {
+    let is_write = |ty: OperationType| ty != OperationType::Query;
+    let write = match &doc.operations {
+        DocumentOperations::Single(op) => is_write(op.node.ty),
+        DocumentOperations::Multiple(ops) => match name {
+            Some(name) => ops.get(name).is_some_and(|op| is_write(op.node.ty)),
+            None => ops.values().any(|op| is_write(op.node.ty)),
+        },
+    };
+    if write {
+        OperationKind::Write
+    } else {
+        OperationKind::Query
+    }
+}

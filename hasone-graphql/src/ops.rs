@@ -1,0 +1,366 @@
+//! What the API does with the rows of one entity, typed inside and
+//! object-safe outside: the GraphQL types hold every entity behind one
+//! trait, [`EntityOps`], implemented for each registered entity by
+//! [`Ops`].
+
+use std::any::Any;
+use std::fmt::Debug;
+use std::sync::Arc;
+
+use async_graphql::Value as GqlValue;
+use hasone::tenancy::SchemaName;
+use hasone::{Conditions, Error, Id, Key, Lookup, Scopes, begin_write};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
+    IntoActiveModel, Iterable, ModelTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Value,
+};
+
+use crate::assoc::AssociationOps;
+use crate::ids::{IdError, IdValue, parse_cursor, parse_id};
+use crate::loaders::Loaders;
+
+/// A row of some entity (its `Model`), shared.
+pub(crate) type RowModel = Arc<dyn Any + Send + Sync>;
+
+/// A failed load, shared by every key of its statement.
+pub(crate) type LoadError = Arc<DbErr>;
+
+#[async_trait::async_trait]
+pub(crate) trait EntityOps: Send + Sync {
+    /// The GraphQL type of `rowId`.
+    fn id_scalar(&self) -> &'static str;
+
+    /// The entity's `&'static Scopes<E>`, for its associations.
+    fn scopes_any(&self) -> &'static (dyn Any + Send + Sync);
+
+    /// Column `column` of a row.
+    fn get(&self, row: &RowModel, column: usize) -> Value;
+
+    /// The row id, as written in ids and cursors.
+    fn render_pk(&self, row: &RowModel) -> String;
+
+    /// `rowId`.
+    fn pk_graphql(&self, row: &RowModel) -> GqlValue;
+
+    /// A key value (a foreign key holding this entity's primary key) as
+    /// this entity's row id.
+    fn render_key(&self, value: &Value) -> Option<String>;
+
+    /// The primary key value an `ID` argument names.
+    fn parse_id(
+        &self,
+        id: &str,
+        ty: &'static str,
+        schema: Option<&SchemaName>,
+    ) -> Result<Value, IdError>;
+
+    /// The primary key value of a cursor.
+    fn parse_cursor(&self, cursor: &str) -> Option<Value>;
+
+    /// Rows by primary key, batched with the request's other loads.
+    async fn by_ids(
+        &self,
+        loaders: &Loaders,
+        ids: Vec<Value>,
+        schema: Option<&SchemaName>,
+    ) -> Result<Vec<Option<RowModel>>, LoadError>;
+
+    /// Keeps rows read otherwise for the request's lookups by `columns`
+    /// (the primary key, and the source keys inverse fields look up by).
+    async fn prime(&self, loaders: &Loaders, rows: &[RowModel], columns: &[usize]);
+
+    /// A page in primary key order, after `after`; `limit` rows at most.
+    async fn page(
+        &self,
+        db: &DatabaseConnection,
+        after: Option<Value>,
+        limit: u64,
+    ) -> Result<Vec<RowModel>, DbErr>;
+
+    async fn count(&self, db: &DatabaseConnection) -> Result<u64, DbErr>;
+
+    /// Inserts a row with these column values.
+    async fn insert(
+        &self,
+        db: &DatabaseConnection,
+        values: Vec<(usize, Value)>,
+    ) -> Result<RowModel, Error>;
+
+    /// Updates the row `id` with these column values, in one transaction
+    /// with what a changed source key does to tenant rows (`cascades`,
+    /// in `schemas`); `None` when there is no such row.
+    async fn update(
+        &self,
+        db: &DatabaseConnection,
+        id: Value,
+        values: Vec<(usize, Value)>,
+        cascades: &[&dyn AssociationOps],
+        schemas: &[SchemaName],
+    ) -> Result<Option<RowModel>, Error>;
+
+    /// Deletes the row `id`, applying `cascades` in `schemas` first;
+    /// whether there was one.
+    async fn delete(
+        &self,
+        db: &DatabaseConnection,
+        id: Value,
+        cascades: &[&dyn AssociationOps],
+        schemas: &[SchemaName],
+    ) -> Result<bool, Error>;
+}
+
+/// [`EntityOps`] of entity `E`.
+pub(crate) struct Ops<E: EntityTrait> {
+    columns: Vec<E::Column>,
+    scopes: &'static Scopes<E>,
+}
+
+impl<E: EntityTrait> Ops<E> {
+    pub fn new(scopes: &'static Scopes<E>) -> Self {
+        Ops {
+            columns: E::Column::iter().collect(),
+            scopes,
+        }
+    }
+}
+
+/// The model of a row of `E`; a row of another entity is a bug of the
+/// caller, reported as an error rather than a panic.
+pub(crate) fn model<E: EntityTrait>(row: &RowModel) -> Result<&E::Model, Error> {
+    row.downcast_ref::<E::Model>().ok_or_else(|| {
+        Error::Db(DbErr::Custom(format!(
+            "a row of another entity where `{}` was expected",
+            std::any::type_name::<E>()
+        )))
+    })
+}
+
+/// The id of a row of `E`.
+fn pk_of<E: EntityTrait>(row: &RowModel) -> Option<Id<E>>
+where
+    Id<E>: IdValue,
+{
+    let model = row.downcast_ref::<E::Model>()?;
+    Id::<E>::from_value(&hasone::pk_value::<E>(model))
+}
+
+/// The active model of `values`, column by column (`try_set`: a value of
+/// the wrong type is an error, not a panic).
+pub(crate) fn active_model<E: EntityTrait>(
+    columns: &[E::Column],
+    values: Vec<(usize, Value)>,
+) -> Result<E::ActiveModel, Error>
+where
+    E::ActiveModel: ActiveModelTrait<Entity = E>,
+{
+    let mut active = <E::ActiveModel as ActiveModelTrait>::default();
+    for (column, value) in values {
+        let Some(column) = columns.get(column) else {
+            continue;
+        };
+        active.try_set(*column, value)?;
+    }
+    Ok(active)
+}
+
+#[async_trait::async_trait]
+impl<E> EntityOps for Ops<E>
+where
+    E: EntityTrait,
+    E::Model: Sync + IntoActiveModel<E::ActiveModel>,
+    E::ActiveModel: ActiveModelBehavior + ActiveModelTrait<Entity = E> + Send + Sync,
+    Id<E>: IdValue + Debug,
+{
+    fn id_scalar(&self) -> &'static str {
+        <Id<E> as IdValue>::SCALAR
+    }
+
+    fn scopes_any(&self) -> &'static (dyn Any + Send + Sync) {
+        self.scopes
+    }
+
+    fn get(&self, row: &RowModel, column: usize) -> Value {
+        match (row.downcast_ref::<E::Model>(), self.columns.get(column)) {
+            (Some(model), Some(column)) => model.get(*column),
+            _ => Value::String(None),
+        }
+    }
+
+    fn render_pk(&self, row: &RowModel) -> String {
+        pk_of::<E>(row).map(|id| id.render()).unwrap_or_default()
+    }
+
+    fn pk_graphql(&self, row: &RowModel) -> GqlValue {
+        pk_of::<E>(row).map_or(GqlValue::Null, |id| id.to_graphql())
+    }
+
+    fn render_key(&self, value: &Value) -> Option<String> {
+        Id::<E>::from_value(value).map(|id| id.render())
+    }
+
+    fn parse_id(
+        &self,
+        id: &str,
+        ty: &'static str,
+        schema: Option<&SchemaName>,
+    ) -> Result<Value, IdError> {
+        parse_id::<Id<E>>(id, ty, schema).map(|id| id.to_value())
+    }
+
+    fn parse_cursor(&self, cursor: &str) -> Option<Value> {
+        parse_cursor::<Id<E>>(cursor).map(|id| id.to_value())
+    }
+
+    async fn by_ids(
+        &self,
+        loaders: &Loaders,
+        ids: Vec<Value>,
+        schema: Option<&SchemaName>,
+    ) -> Result<Vec<Option<RowModel>>, LoadError> {
+        let keys: Vec<Key<E>> = ids
+            .into_iter()
+            .map(|id| {
+                Key::new(
+                    Lookup::primary_key(),
+                    id,
+                    Conditions::none(),
+                    schema.cloned(),
+                )
+            })
+            .collect();
+        if let [key] = keys.as_slice() {
+            let row = loaders.load(key.clone()).await?;
+            return Ok(vec![row.map(|m| Arc::new(m) as RowModel)]);
+        }
+        let loaded = loaders.load_many(keys.clone()).await;
+        keys.iter()
+            .map(|key| match loaded.get(key) {
+                Some(Ok(row)) => Ok(row.clone().map(|m| Arc::new(m) as RowModel)),
+                Some(Err(err)) => Err(err.clone()),
+                None => Ok(None),
+            })
+            .collect()
+    }
+
+    async fn prime(&self, loaders: &Loaders, rows: &[RowModel], columns: &[usize]) {
+        let mut primed: Vec<(Key<E>, E::Model)> = Vec::with_capacity(rows.len() * columns.len());
+        for column in columns.iter().filter_map(|c| self.columns.get(*c)) {
+            for row in rows {
+                let Some(model) = row.downcast_ref::<E::Model>() else {
+                    continue;
+                };
+                let value = model.get(*column);
+                if value == value.as_null() {
+                    continue;
+                }
+                let key = Key::new(Lookup::by_column(*column), value, Conditions::none(), None);
+                primed.push((key, model.clone()));
+            }
+        }
+        loaders.prime(primed).await;
+    }
+
+    async fn page(
+        &self,
+        db: &DatabaseConnection,
+        after: Option<Value>,
+        limit: u64,
+    ) -> Result<Vec<RowModel>, DbErr> {
+        let pk = hasone::pk_column::<E>();
+        let mut query = E::find().order_by_asc(pk);
+        if let Some(after) = after {
+            query = query.filter(pk.gt(after));
+        }
+        let rows = query.limit(limit).all(db).await?;
+        Ok(rows.into_iter().map(|m| Arc::new(m) as RowModel).collect())
+    }
+
+    async fn count(&self, db: &DatabaseConnection) -> Result<u64, DbErr> {
+        E::find().count(db).await
+    }
+
+    async fn insert(
+        &self,
+        db: &DatabaseConnection,
+        values: Vec<(usize, Value)>,
+    ) -> Result<RowModel, Error> {
+        let active = active_model::<E>(&self.columns, values)?;
+        let model = active.insert(db).await?;
+        Ok(Arc::new(model))
+    }
+
+    async fn update(
+        &self,
+        db: &DatabaseConnection,
+        id: Value,
+        values: Vec<(usize, Value)>,
+        cascades: &[&dyn AssociationOps],
+        schemas: &[SchemaName],
+    ) -> Result<Option<RowModel>, Error> {
+        let pk = hasone::pk_column::<E>();
+        let txn = begin_write(db).await?;
+        // Locked: a concurrent delete waits for this update, or wins
+        // before it.
+        let Some(before) = E::find()
+            .filter(pk.eq(id))
+            .lock_exclusive()
+            .one(&txn)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let mut active = before.clone().into_active_model();
+        for (column, value) in values {
+            if let Some(column) = self.columns.get(column) {
+                active.try_set(*column, value)?;
+            }
+        }
+        if !active.is_changed() {
+            return Ok(Some(Arc::new(before)));
+        }
+        let after = match active.update(&txn).await {
+            // Deleted between the read and the update.
+            Err(DbErr::RecordNotUpdated) => return Ok(None),
+            other => other?,
+        };
+        let (before, after): (RowModel, RowModel) = (Arc::new(before), Arc::new(after));
+        for schema in schemas {
+            for cascade in cascades {
+                cascade
+                    .cascade_key_changed(&txn, &before, &after, schema)
+                    .await?;
+            }
+        }
+        txn.commit().await?;
+        Ok(Some(after))
+    }
+
+    async fn delete(
+        &self,
+        db: &DatabaseConnection,
+        id: Value,
+        cascades: &[&dyn AssociationOps],
+        schemas: &[SchemaName],
+    ) -> Result<bool, Error> {
+        let pk = hasone::pk_column::<E>();
+        let txn = begin_write(db).await?;
+        if !schemas.is_empty() && !cascades.is_empty() {
+            let Some(source) = E::find().filter(pk.eq(id.clone())).one(&txn).await? else {
+                return Ok(false);
+            };
+            let source: RowModel = Arc::new(source);
+            for schema in schemas {
+                for cascade in cascades {
+                    cascade.cascade_deleted(&txn, &source, schema).await?;
+                }
+            }
+        }
+        let result = E::delete_many().filter(pk.eq(id)).exec(&txn).await?;
+        if result.rows_affected == 0 {
+            return Ok(false);
+        }
+        txn.commit().await?;
+        Ok(true)
+    }
+}

@@ -1,0 +1,269 @@
+//! The GraphQL side of a registry: the [`Query`] and [`Mutation`] roots an
+//! application merges into its own (or uses as they are), the objects
+//! they answer with, and the data a schema needs ([`Shared`]).
+
+mod meta;
+mod mutation;
+mod query;
+mod row;
+
+use std::borrow::Cow;
+use std::marker::PhantomData;
+
+use async_graphql::parser::types::Field;
+use async_graphql::registry::Registry as Meta;
+use async_graphql::resolver_utils::{ContainerType, resolve_container, resolve_container_serial};
+use async_graphql::{
+    Context, ContextSelectionSet, Name, ObjectType, OutputType, Positioned, ServerError,
+    ServerResult, Value,
+};
+use hasone::ScopeRef;
+use hasone::tenancy::{Allowlist, SchemaName};
+use sea_orm::DatabaseConnection;
+use sea_orm::sea_query::SimpleExpr;
+
+pub use row::Row;
+
+use crate::error::ApiError;
+use crate::loaders::Loaders;
+use crate::registry::{AssocSpec, Registry};
+use crate::value::ColumnKind;
+
+/// An application: the type that names its registry. Implement it once,
+/// with the registry built on first use:
+///
+/// ```ignore
+/// pub struct Shop;
+/// impl hasone_graphql::App for Shop {
+///     fn registry() -> &'static Registry {
+///         static REGISTRY: LazyLock<Registry> = LazyLock::new(|| { … });
+///         &REGISTRY
+///     }
+/// }
+/// ```
+pub trait App: Send + Sync + 'static {
+    fn registry() -> &'static Registry;
+}
+
+/// What every request of a schema shares: the pool, the `schema`
+/// allowlist, the largest page. Put it in the schema with
+/// `Schema::build(…).data(Shared { … })`.
+#[derive(Clone, Debug)]
+pub struct Shared {
+    pub db: DatabaseConnection,
+    pub allowlist: Allowlist,
+    pub max_page_size: u64,
+}
+
+/// The query fields of an application's registry: `node(id:)`, and each
+/// entity's own `single(id:)` and `list(first:, after:)` where declared.
+/// Merge it into a query root with `#[derive(MergedObject)]`.
+pub struct Query<A>(PhantomData<fn() -> A>);
+
+/// The mutations of an application's registry: `set*` and `create*` of
+/// every association, `create*`, `update*` and `delete*` of every entity
+/// with them. Merge it into a mutation root with `#[derive(MergedObject)]`.
+pub struct Mutation<A>(PhantomData<fn() -> A>);
+
+impl<A> Default for Query<A> {
+    fn default() -> Self {
+        Query(PhantomData)
+    }
+}
+
+impl<A> Default for Mutation<A> {
+    fn default() -> Self {
+        Mutation(PhantomData)
+    }
+}
+
+/// The names the roots register under (merged roots take their fields).
+const QUERY: &str = "HasOneQuery";
+const MUTATION: &str = "HasOneMutation";
+
+impl<A: App> OutputType for Query<A> {
+    fn type_name() -> Cow<'static, str> {
+        Cow::Borrowed(QUERY)
+    }
+
+    fn create_type_info(meta: &mut Meta) -> String {
+        let registry = A::registry();
+        meta::register(registry, meta);
+        let fields = query::fields(registry);
+        meta.types.insert(
+            QUERY.to_owned(),
+            meta::object_type_of(QUERY, "The queries of hasone's registry.", fields),
+        );
+        QUERY.to_owned()
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        _field: &Positioned<Field>,
+    ) -> ServerResult<Value> {
+        resolve_container(ctx, self).await
+    }
+}
+
+impl<A: App> ContainerType for Query<A> {
+    async fn resolve_field(&self, ctx: &Context<'_>) -> ServerResult<Option<Value>> {
+        query::resolve(A::registry(), ctx)
+            .await
+            .map_err(|e| fail(ctx, e))
+    }
+}
+
+impl<A: App> ObjectType for Query<A> {}
+
+impl<A: App> OutputType for Mutation<A> {
+    fn type_name() -> Cow<'static, str> {
+        Cow::Borrowed(MUTATION)
+    }
+
+    fn create_type_info(meta: &mut Meta) -> String {
+        let registry = A::registry();
+        meta::register(registry, meta);
+        let fields = mutation::fields(registry);
+        meta.types.insert(
+            MUTATION.to_owned(),
+            meta::object_type_of(MUTATION, "The mutations of hasone's registry.", fields),
+        );
+        MUTATION.to_owned()
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &ContextSelectionSet<'_>,
+        _field: &Positioned<Field>,
+    ) -> ServerResult<Value> {
+        resolve_container_serial(ctx, self).await
+    }
+}
+
+impl<A: App> ContainerType for Mutation<A> {
+    async fn resolve_field(&self, ctx: &Context<'_>) -> ServerResult<Option<Value>> {
+        mutation::resolve(A::registry(), ctx)
+            .await
+            .map_err(|e| fail(ctx, e))
+    }
+}
+
+impl<A: App> ObjectType for Mutation<A> {}
+
+/// An API error as the field's GraphQL error: its code, the field's
+/// position and path (an error already resolved keeps its own).
+pub(crate) fn fail(ctx: &Context<'_>, err: ApiError) -> ServerError {
+    match err {
+        ApiError::Resolved(err) => err,
+        err => ctx.set_error_path(async_graphql::Error::from(err).into_server_error(ctx.item.pos)),
+    }
+}
+
+pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders, ApiError> {
+    ctx.data::<Loaders>()
+        .map_err(|e| ApiError::internal(&e.message))
+}
+
+pub(crate) fn shared<'a>(ctx: &Context<'a>) -> Result<&'a Shared, ApiError> {
+    ctx.data::<Shared>()
+        .map_err(|e| ApiError::internal(&e.message))
+}
+
+/// The allowlisted schema a `schema` argument names.
+pub(crate) fn schema_arg(
+    ctx: &Context<'_>,
+    schema: Option<String>,
+) -> Result<Option<SchemaName>, ApiError> {
+    let Some(schema) = schema else {
+        return Ok(None);
+    };
+    shared(ctx)?
+        .allowlist
+        .check(&schema)
+        .map(Some)
+        .map_err(|e| ApiError::bad_input(format!("argument `schema`: {e}")))
+}
+
+/// A scope name as the core takes it.
+pub(crate) fn scope_ref(name: &str) -> ScopeRef<'_> {
+    if name == "DEFAULT" {
+        ScopeRef::Default
+    } else {
+        ScopeRef::Named(name)
+    }
+}
+
+/// A field's arguments, variables resolved (validation has checked their
+/// types against the registry).
+pub(crate) struct Args(Vec<(Name, Value)>);
+
+impl Args {
+    pub fn of(ctx: &Context<'_>) -> Result<Self, ApiError> {
+        ctx.field()
+            .arguments()
+            .map(Args)
+            .map_err(ApiError::Resolved)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.0
+            .iter()
+            .find(|(n, _)| n.as_str() == name)
+            .map(|(_, v)| v)
+            .filter(|v| **v != Value::Null)
+    }
+
+    pub fn string(&self, name: &str) -> Option<String> {
+        match self.get(name)? {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+
+    /// An `ID` argument as text (GraphQL takes an ID as a string or an int).
+    pub fn id(&self, name: &str) -> Option<String> {
+        self.string(name)
+    }
+
+    /// A `scope` argument: `None` when omitted, the names otherwise.
+    pub fn scopes(&self, assoc: &AssocSpec) -> Result<Option<Vec<String>>, ApiError> {
+        let Some(value) = self.get("scope") else {
+            return Ok(None);
+        };
+        let names: Vec<String> = match value {
+            Value::List(items) => items
+                .iter()
+                .filter_map(|v| match v {
+                    Value::Enum(n) => Some(n.to_string()),
+                    Value::String(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .collect(),
+            Value::Enum(n) => vec![n.to_string()],
+            _ => Vec::new(),
+        };
+        let refs: Vec<ScopeRef<'_>> = names.iter().map(|n| scope_ref(n)).collect();
+        assoc
+            .ops
+            .check_scopes(&refs)
+            .map_err(|e| ApiError::bad_input(format!("argument `scope`: {e}")))?;
+        Ok(Some(names))
+    }
+}
+
+/// The GraphQL literal of a column default, when it is a plain value of
+/// the column's kind.
+pub(crate) fn literal(default: &SimpleExpr, kind: &ColumnKind) -> Option<String> {
+    let SimpleExpr::Value(value) = default else {
+        return None;
+    };
+    let value = kind.to_graphql(value);
+    (value != Value::Null).then(|| value.to_string())
+}
+
+/// Registers the registry's types without a root (tests, tools).
+pub fn register_types<A: App>(meta: &mut Meta) {
+    meta::register(A::registry(), meta);
+}

@@ -1,0 +1,338 @@
+//! `setAssociation` and `createAssociation`: moving the foreign key on the
+//! target, in one transaction that locks the source first.
+
+use std::fmt::Debug;
+
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
+    EntityTrait, ModelTrait, QueryFilter, QuerySelect, QueryTrait, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait, Value,
+};
+
+use crate::association::HasOne;
+use crate::error::{Error, is_transient};
+use crate::load::condition;
+use crate::scope::Conditions;
+use crate::table::{Id, find_by_id, pk_column, pk_value, reload, table};
+use crate::tenancy::SchemaName;
+
+/// The outcome of `set` or `create`.
+#[derive(Clone, Debug)]
+pub struct Linked<S: EntityTrait, T: EntityTrait> {
+    pub source: S::Model,
+    /// The target now linked (`None` after `set(null)`).
+    pub target: Option<T::Model>,
+    /// The target that was linked before: as it reads after being
+    /// unlinked, or as it read before being deleted (see `destroyed`).
+    pub previous: Option<T::Model>,
+    /// Whether `previous` was deleted rather than unlinked (a `NOT NULL`
+    /// foreign key, or `destroy_previous`).
+    pub destroyed: bool,
+}
+
+/// How many times a mutation runs when it hits a deadlock, a serialization
+/// failure or a busy database before it gives up with `CONFLICT`.
+pub const ATTEMPTS: u32 = 8;
+
+/// Begins a transaction that writes: `BEGIN IMMEDIATE` on SQLite, so that
+/// concurrent writers queue on the busy timeout instead of failing to
+/// upgrade a read lock.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
+/// Runs a transaction again on transient failures, with a short growing,
+/// jittered pause; after [`ATTEMPTS`] it reports a conflict.
+async fn retrying<R, F, Fut>(mut run: F) -> Result<R, Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<R, Error>>,
+{
+    for attempt in 1..=ATTEMPTS {
+        match run().await {
+            Err(Error::Db(err)) if is_transient(&err) => {
+                tracing::debug!(attempt, error = %err, "transient failure, retrying");
+                // Jitter from the clock keeps colliding retries apart.
+                let jitter = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| u64::from(d.subsec_nanos()) % 5);
+                let pause = u64::from(attempt) * 2 + jitter;
+                tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+            }
+            other => return other,
+        }
+    }
+    Err(Error::Conflict(
+        "the change kept colliding with concurrent changes; try again",
+    ))
+}
+
+/// Reads the source row with `SELECT … FOR UPDATE` (PostgreSQL, MariaDB):
+/// concurrent `set`/`create` calls on one source run one after another.
+/// (SQLite serialises writers with `BEGIN IMMEDIATE`.)
+async fn lock_source<S: EntityTrait, C: ConnectionTrait>(
+    db: &C,
+    id: Id<S>,
+) -> Result<S::Model, Error>
+where
+    Id<S>: Clone + Debug,
+{
+    S::find_by_id(id.clone())
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::not_found::<S>(&id))
+}
+
+impl<S: EntityTrait, T: EntityTrait> HasOne<S, T>
+where
+    Id<S>: Clone + Debug,
+    Id<T>: Clone + Debug,
+{
+    /// `getAssociation` for one source, unbatched (prefer [`crate::load`]).
+    pub async fn get<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        source: &S::Model,
+        conditions: &Conditions<T>,
+        schema: Option<&SchemaName>,
+    ) -> Result<Option<T::Model>, Error> {
+        let key = crate::Key::new(
+            self.lookup(),
+            source.get(self.source_key),
+            conditions.clone(),
+            schema.cloned(),
+        );
+        let mut loaded = crate::load(db, std::slice::from_ref(&key)).await;
+        match loaded.remove(&key) {
+            Some(Ok(row)) => Ok(row),
+            Some(Err(err)) => Err(Error::from(DbErr::clone(&err))),
+            None => Ok(None),
+        }
+    }
+
+    /// `setAssociation(target)` in a transaction of its own, run again on
+    /// deadlocks and serialization failures: unlinks the current target
+    /// (or deletes it: see [`HasOne::destroys_previous`]) and links
+    /// `target` (FK := source key, association scope assigned). `None`
+    /// only unlinks; the target already linked is a no-op.
+    pub async fn set(
+        &self,
+        db: &DatabaseConnection,
+        source_id: Id<S>,
+        target_id: Option<Id<T>>,
+        schema: Option<&SchemaName>,
+    ) -> Result<Linked<S, T>, Error> {
+        retrying(|| async {
+            let txn = begin_write(db).await?;
+            let linked = self
+                .set_in(&txn, source_id.clone(), target_id.clone(), schema)
+                .await?;
+            txn.commit().await?;
+            Ok(linked)
+        })
+        .await
+    }
+
+    /// [`HasOne::set`] within the caller's transaction (not retried: the
+    /// caller decides). The source row is locked until it ends.
+    pub async fn set_in(
+        &self,
+        txn: &DatabaseTransaction,
+        source_id: Id<S>,
+        target_id: Option<Id<T>>,
+        schema: Option<&SchemaName>,
+    ) -> Result<Linked<S, T>, Error> {
+        let source = lock_source::<S, _>(txn, source_id).await?;
+        let key = self.linkable_key(&source)?;
+        let target = match target_id {
+            Some(id) => Some(find_by_id::<T, _>(txn, id, schema).await?),
+            None => None,
+        };
+        let current = self.current(txn, &key, schema).await?;
+        let already = match (&current, &target) {
+            (Some(c), Some(t)) => pk_value::<T>(c) == pk_value::<T>(t),
+            _ => false,
+        };
+        if already {
+            return Ok(Linked {
+                source,
+                target,
+                previous: None,
+                destroyed: false,
+            });
+        }
+        if target.is_none() && current.is_some() && !self.nullable() && !self.destroy_previous {
+            return Err(Error::BadInput(format!(
+                "`{}` cannot be unlinked: its foreign key `{}` is NOT NULL, so the target would be deleted; link another target instead, or declare `destroy_previous`",
+                self.name,
+                self.foreign_key_name()
+            )));
+        }
+        let (previous, destroyed) = match current {
+            Some(current) => self.release(txn, current, &key, schema).await?,
+            None => (None, false),
+        };
+        let target = match target {
+            Some(t) => {
+                self.link(txn, &t, &key, schema).await?;
+                Some(reload::<T, _>(txn, &t, schema).await?)
+            }
+            None => None,
+        };
+        Ok(Linked {
+            source,
+            target,
+            previous,
+            destroyed,
+        })
+    }
+
+    /// `createAssociation(values)` in a transaction of its own, run again
+    /// on transient failures: inserts a target with the foreign key and the
+    /// association scope set, after unlinking (or deleting) the current
+    /// one.
+    pub async fn create<A>(
+        &self,
+        db: &DatabaseConnection,
+        source_id: Id<S>,
+        values: A,
+        schema: Option<&SchemaName>,
+    ) -> Result<Linked<S, T>, Error>
+    where
+        A: ActiveModelTrait<Entity = T> + Clone + Send,
+    {
+        retrying(|| async {
+            let txn = begin_write(db).await?;
+            let linked = self
+                .create_in(&txn, source_id.clone(), values.clone(), schema)
+                .await?;
+            txn.commit().await?;
+            Ok(linked)
+        })
+        .await
+    }
+
+    /// [`HasOne::create`] within the caller's transaction (not retried).
+    pub async fn create_in<A>(
+        &self,
+        txn: &DatabaseTransaction,
+        source_id: Id<S>,
+        mut values: A,
+        schema: Option<&SchemaName>,
+    ) -> Result<Linked<S, T>, Error>
+    where
+        A: ActiveModelTrait<Entity = T> + Send,
+    {
+        let source = lock_source::<S, _>(txn, source_id).await?;
+        let key = self.linkable_key(&source)?;
+        let (previous, destroyed) = match self.current(txn, &key, schema).await? {
+            Some(current) => self.release(txn, current, &key, schema).await?,
+            None => (None, false),
+        };
+        values.set(self.foreign_key, key);
+        for (col, value) in self.scope {
+            values.set(*col, (*value).into());
+        }
+        let mut insert = T::insert(values);
+        QueryTrait::query(&mut insert).into_table(table::<T>(schema));
+        let id = insert.exec(txn).await?.last_insert_id;
+        let target = find_by_id::<T, _>(txn, id, schema).await?;
+        Ok(Linked {
+            source,
+            target: Some(target),
+            previous,
+            destroyed,
+        })
+    }
+
+    /// The source key of a source that can have a target: a null key (a
+    /// nullable `sourceKey`) links nothing. Sequelize would write a null
+    /// foreign key and then find orphans; this refuses.
+    fn linkable_key(&self, source: &S::Model) -> Result<Value, Error> {
+        let key = source.get(self.source_key);
+        if key == key.as_null() {
+            return Err(Error::Conflict(
+                "the source's key is null, so nothing can be linked to it",
+            ));
+        }
+        Ok(key)
+    }
+
+    /// The target linked to `key`, whatever its model scopes, locked.
+    async fn current<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        key: &Value,
+        schema: Option<&SchemaName>,
+    ) -> Result<Option<T::Model>, DbErr> {
+        let mut query = T::find()
+            .filter(condition(
+                &self.lookup(),
+                vec![key.clone()],
+                &Conditions::none(),
+            ))
+            .lock_exclusive();
+        QueryTrait::query(&mut query)
+            .from_clear()
+            .from(table::<T>(schema));
+        query.one(db).await
+    }
+
+    /// Unlinks the current target, or deletes it when the association
+    /// destroys its previous target; returns it and whether it was deleted.
+    async fn release<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        current: T::Model,
+        key: &Value,
+        schema: Option<&SchemaName>,
+    ) -> Result<(Option<T::Model>, bool), Error> {
+        if self.destroys_previous() {
+            let mut delete = T::delete_many().filter(pk_column::<T>().eq(pk_value::<T>(&current)));
+            QueryTrait::query(&mut delete).from_table(table::<T>(schema));
+            delete.exec(db).await?;
+            return Ok((Some(current), true));
+        }
+        self.update(
+            db,
+            &current,
+            vec![(self.foreign_key, key.as_null())],
+            schema,
+        )
+        .await?;
+        Ok((Some(reload::<T, _>(db, &current, schema).await?), false))
+    }
+
+    async fn link<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        target: &T::Model,
+        key: &Value,
+        schema: Option<&SchemaName>,
+    ) -> Result<(), DbErr> {
+        let mut values = vec![(self.foreign_key, key.clone())];
+        values.extend(self.scope.iter().map(|(c, v)| (*c, Value::from(*v))));
+        self.update(db, target, values, schema).await
+    }
+
+    async fn update<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        target: &T::Model,
+        values: Vec<(T::Column, Value)>,
+        schema: Option<&SchemaName>,
+    ) -> Result<(), DbErr> {
+        let mut update = T::update_many().filter(pk_column::<T>().eq(pk_value::<T>(target)));
+        for (col, value) in values {
+            update = update.col_expr(col, Expr::value(value));
+        }
+        QueryTrait::query(&mut update).table(table::<T>(schema));
+        update.exec(db).await.map(|_| ())
+    }
+}
