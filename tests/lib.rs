@@ -7,33 +7,14 @@
 //! URL fails the test instead of skipping it. Logs are quiet unless
 //! `TEST_LOG` is set.
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
-
 use entities::{address, profile, project, settings, user};
 use hasone_actix::ServerHandle;
-use hasone_graphql::Statements;
 use hasone_server::config::Settings;
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait};
-use serde_json::{Value, json};
+pub use hasone_testkit::{Backend, Client, TestDatabase, at};
+use sea_orm::{Database, DatabaseConnection, EntityTrait};
 
-/// A database backend the suite runs on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-    Mysql,
-}
-
-impl Backend {
-    fn url_var(self) -> Option<&'static str> {
-        match self {
-            Backend::Sqlite => None,
-            Backend::Postgres => Some("HASONE_TEST_POSTGRES_URL"),
-            Backend::Mysql => Some("HASONE_TEST_MYSQL_URL"),
-        }
-    }
-}
+#[doc(hidden)]
+pub use hasone_testkit;
 
 /// Options of a test application.
 #[derive(Clone, Debug)]
@@ -54,31 +35,24 @@ impl Default for Options {
     }
 }
 
-/// A running application over its own database.
+/// The demo running over its own database, and a client to it (its
+/// methods: `gql`, `gql_counted`, `data`, `error_code`).
 pub struct TestApp {
-    pub backend: Backend,
-    pub url: String,
-    pub client: reqwest::Client,
-    statements: Statements,
+    client: Client,
     /// A connection of the test's own, for checking rows; its statements
     /// are not counted.
     pub db: DatabaseConnection,
     handle: ServerHandle,
-    cleanup: Cleanup,
-    /// Requested schema name → allowlisted name (unique per test on
-    /// MariaDB, where schemas are server-wide databases).
-    schemas: Vec<(String, String)>,
+    database: TestDatabase,
 }
 
-enum Cleanup {
-    File(PathBuf),
-    Database {
-        admin_url: String,
-        names: Vec<String>,
-    },
-}
+impl std::ops::Deref for TestApp {
+    type Target = Client;
 
-static NEXT_ID: AtomicU32 = AtomicU32::new(0);
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
 
 fn init_logs() {
     if std::env::var_os("TEST_LOG").is_some() {
@@ -95,52 +69,12 @@ impl TestApp {
 
     pub async fn spawn_with(backend: Backend, options: Options) -> Option<TestApp> {
         init_logs();
-        let unique = format!(
-            "hasone_t_{}_{}",
-            std::process::id(),
-            NEXT_ID.fetch_add(1, Ordering::Relaxed)
-        );
-        let schemas: Vec<(String, String)> = options
-            .schemas
-            .iter()
-            .map(|s| match backend {
-                Backend::Mysql => (s.clone(), format!("{unique}_{s}")),
-                _ => (s.clone(), s.clone()),
-            })
-            .collect();
-        let (database_url, cleanup) = match backend.url_var() {
-            None => {
-                let path = std::env::temp_dir().join(format!("{unique}.sqlite"));
-                let url = format!("sqlite://{}?mode=rwc", path.display());
-                (url, Cleanup::File(path))
-            }
-            Some(var) => {
-                let admin_url = match std::env::var(var) {
-                    Ok(url) if !url.is_empty() => url,
-                    _ => {
-                        if std::env::var("HASONE_TEST_REQUIRE_BACKENDS").is_ok_and(|v| v == "1") {
-                            panic!(
-                                "{var} is required (HASONE_TEST_REQUIRE_BACKENDS=1) but not set"
-                            );
-                        }
-                        eprintln!("skipped: {var} is not set");
-                        return None;
-                    }
-                };
-                create_database(&admin_url, &unique).await;
-                let url = replace_database(&admin_url, &unique);
-                let mut names = vec![unique];
-                if backend == Backend::Mysql {
-                    names.extend(schemas.iter().map(|(_, real)| real.clone()));
-                }
-                (url, Cleanup::Database { admin_url, names })
-            }
-        };
+        let database = TestDatabase::create(backend, &options.schemas).await?;
         let mut settings = Settings {
             server: hasone_actix::Settings {
                 addr: "127.0.0.1:0".into(),
-                database_url: Some(database_url.clone()),
-                schemas: schemas.iter().map(|(_, real)| real.clone()).collect(),
+                database_url: Some(database.url.clone()),
+                schemas: database.allowlist(),
                 workers: 1,
                 ..hasone_actix::Settings::default()
             },
@@ -155,75 +89,20 @@ impl TestApp {
         let statements = server.db.statements.clone();
         let handle = server.app.handle();
         tokio::spawn(server.app.into_server());
-        let db = Database::connect(&database_url)
+        let db = Database::connect(&database.url)
             .await
             .expect("test connection");
         Some(TestApp {
-            backend,
-            url: format!("http://{addr}"),
-            client: reqwest::Client::new(),
-            statements,
+            client: Client::new(backend, format!("http://{addr}"), statements),
             db,
             handle,
-            cleanup,
-            schemas,
+            database,
         })
     }
 
     /// The allowlisted name of a schema requested in [`Options::schemas`].
     pub fn schema(&self, name: &str) -> String {
-        self.schemas
-            .iter()
-            .find(|(requested, _)| requested == name)
-            .map(|(_, real)| real.clone())
-            .unwrap_or_else(|| panic!("schema {name} was not requested"))
-    }
-
-    /// POSTs a GraphQL request; returns the whole JSON response.
-    pub async fn gql(&self, query: &str, variables: Value) -> Value {
-        let resp = self
-            .client
-            .post(format!("{}/graphql", self.url))
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .expect("POST /graphql");
-        resp.json().await.expect("JSON response")
-    }
-
-    /// Like [`TestApp::gql`], and the SQL statements the server issued.
-    pub async fn gql_counted(&self, query: &str, variables: Value) -> (Value, u64) {
-        let before = self.statements.total();
-        let resp = self.gql(query, variables).await;
-        (resp, self.statements.total() - before)
-    }
-
-    /// `data` of a response that must have no errors.
-    pub async fn data(&self, query: &str, variables: Value) -> Value {
-        let resp = self.gql(query, variables).await;
-        assert!(
-            resp.get("errors").is_none(),
-            "[{:?}] unexpected errors: {resp:#}",
-            self.backend
-        );
-        resp["data"].clone()
-    }
-
-    /// The `extensions.code` of the only error of a response.
-    pub async fn error_code(&self, query: &str, variables: Value) -> String {
-        let resp = self.gql(query, variables).await;
-        let errors = resp["errors"]
-            .as_array()
-            .unwrap_or_else(|| panic!("[{:?}] expected an error: {resp:#}", self.backend));
-        assert_eq!(errors.len(), 1, "{resp:#}");
-        let message = errors[0]["message"].as_str().unwrap_or_default();
-        for leak in ["SELECT", "UPDATE", "INSERT", "sqlx", "SQLSTATE"] {
-            assert!(!message.contains(leak), "error leaks {leak}: {message}");
-        }
-        errors[0]["extensions"]["code"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no extensions.code: {resp:#}"))
-            .to_owned()
+        self.database.schema(name)
     }
 
     /// Every row of the demo tables, one line each, ordered. Two equal
@@ -254,62 +133,7 @@ impl TestApp {
     pub async fn finish(self) {
         self.handle.stop(true).await;
         self.db.close_by_ref().await.ok();
-        match &self.cleanup {
-            Cleanup::File(path) => {
-                let files = std::iter::once(String::new())
-                    .chain(self.schemas.iter().map(|(_, s)| format!(".{s}")));
-                for file in files {
-                    for suffix in ["", "-wal", "-shm"] {
-                        let mut p = path.clone().into_os_string();
-                        p.push(&file);
-                        p.push(suffix);
-                        let _ = std::fs::remove_file(p);
-                    }
-                }
-            }
-            Cleanup::Database { admin_url, names } => {
-                let admin = Database::connect(admin_url)
-                    .await
-                    .expect("admin connection");
-                // Tenant databases first: their tables reference the main one.
-                for name in names.iter().rev() {
-                    admin
-                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
-                        .await
-                        .expect("drop test database");
-                }
-            }
-        }
-    }
-}
-
-async fn create_database(admin_url: &str, name: &str) {
-    let admin = Database::connect(admin_url)
-        .await
-        .unwrap_or_else(|e| panic!("cannot reach {admin_url}: {e}"));
-    admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
-        .await
-        .expect("drop stale test database");
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE {name}"))
-        .await
-        .expect("create test database");
-    admin.close().await.ok();
-}
-
-/// `scheme://user@host:port/db?params` with `db` replaced by `name`.
-fn replace_database(url: &str, name: &str) -> String {
-    let (base, params) = url
-        .split_once('?')
-        .map_or((url, None), |(b, p)| (b, Some(p)));
-    let head = match base.rfind('/') {
-        Some(i) if i > base.find("://").map_or(0, |j| j + 2) => &base[..i],
-        _ => base,
-    };
-    match params {
-        Some(p) => format!("{head}/{name}?{p}"),
-        None => format!("{head}/{name}"),
+        self.database.drop_all().await;
     }
 }
 
@@ -330,32 +154,9 @@ where
 #[macro_export]
 macro_rules! backend_tests {
     (options = $options:expr; $($name:ident),* $(,)?) => {
-        $crate::backend_tests!(@backend sqlite Sqlite ($options) $($name),*);
-        $crate::backend_tests!(@backend postgres Postgres ($options) $($name),*);
-        $crate::backend_tests!(@backend mysql Mysql ($options) $($name),*);
+        $crate::hasone_testkit::backend_tests!(run = $crate::run_with; options = $options; $($name),*);
     };
     ($($name:ident),* $(,)?) => {
-        $crate::backend_tests!(options = $crate::Options::default(); $($name),*);
+        $crate::hasone_testkit::backend_tests!(run = $crate::run_with; options = $crate::Options::default(); $($name),*);
     };
-    (@backend $module:ident $backend:ident ($options:expr) $($name:ident),*) => {
-        mod $module {
-            #[allow(unused_imports)]
-            use super::*;
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    $crate::run_with($crate::Backend::$backend, $options, super::$name).await;
-                }
-            )*
-        }
-    };
-}
-
-/// `data.<path>` of a JSON value, e.g. `at(&v, "user.profile.id")`.
-pub fn at<'a>(value: &'a Value, path: &str) -> &'a Value {
-    path.split('.')
-        .fold(value, |v, key| match key.parse::<usize>() {
-            Ok(i) => &v[i],
-            Err(_) => &v[key],
-        })
 }

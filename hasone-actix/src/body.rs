@@ -24,9 +24,15 @@ use tokio::time::{Instant, timeout_at};
 #[derive(Debug, PartialEq, Eq)]
 pub enum BodyError {
     /// Longer than the limit (declared or sent): `413`.
-    TooLarge { limit: usize },
+    TooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// Not complete within the body timeout: `408`.
-    TimedOut { after: Duration },
+    TimedOut {
+        /// The body timeout.
+        after: Duration,
+    },
     /// The bodies being received hold the whole budget: `503`.
     Busy,
     /// The connection broke or the encoding was invalid: `400`.
@@ -34,6 +40,7 @@ pub enum BodyError {
 }
 
 impl BodyError {
+    /// What the client is told.
     pub fn message(&self) -> String {
         match self {
             BodyError::TooLarge { limit } => {
@@ -60,6 +67,7 @@ pub struct Budget {
 }
 
 impl Budget {
+    /// A budget of `capacity` bytes.
     pub fn new(capacity: usize) -> Self {
         Budget {
             held: Arc::default(),
@@ -99,8 +107,11 @@ impl Drop for Share<'_> {
 /// How a body is read.
 #[derive(Clone, Debug)]
 pub struct BodyLimits {
+    /// The longest body.
     pub max_bytes: usize,
+    /// How long a whole body may take to arrive.
     pub timeout: Duration,
+    /// The bytes all bodies being received may hold together.
     pub budget: Budget,
 }
 

@@ -16,7 +16,9 @@ use crate::settings::Settings;
 /// A connection pool and its statement counter.
 #[derive(Clone, Debug)]
 pub struct Database {
+    /// The pool.
     pub conn: DatabaseConnection,
+    /// Counts the statements the pool runs (what batching tests assert).
     pub statements: Statements,
 }
 

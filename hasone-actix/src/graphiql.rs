@@ -70,12 +70,14 @@ static VERSION: LazyLock<String> = LazyLock::new(|| {
 /// The page's title and the queries its tabs open with.
 #[derive(Clone, Debug, Default)]
 pub struct Graphiql {
+    /// The page title.
     pub title: String,
     /// Query texts, one tab each.
     pub tabs: Vec<String>,
 }
 
 impl Graphiql {
+    /// A page titled `title`, with no tabs.
     pub fn new(title: impl Into<String>) -> Self {
         Graphiql {
             title: title.into(),

@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! hasone's HTTP layer on actix-web, for any hasone application:
 //!
 //! - [`routes`]: `/graphql` (POST JSON requests and batches; GET queries,

@@ -36,6 +36,8 @@ pub const CSRF_HEADERS: [&str; 3] = [
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 
+/// Mounts `/graphql` (POST, GET; other methods `405`), `/health` and
+/// `/ready`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/graphql")

@@ -63,13 +63,18 @@ fn cors(origins: &[String]) -> Cors {
 /// Why the application could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
+    /// A setting is out of range or inconsistent.
     #[error("invalid configuration: {0}")]
     Config(String),
+    /// The database could not be opened or migrated.
     #[error("database: {0}")]
     Database(#[from] sea_orm::DbErr),
+    /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
+        /// The address asked for.
         addr: String,
+        /// Why binding failed.
         #[source]
         source: std::io::Error,
     },
@@ -175,6 +180,7 @@ impl Application {
         Ok(Application { local_addr, server })
     }
 
+    /// The address bound (the port chosen when the setting asks for 0).
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
     }

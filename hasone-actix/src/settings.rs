@@ -8,6 +8,7 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 use hasone::tenancy::{Allowlist, InvalidSchemaName};
 
+/// Where a server listens unless told otherwise.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 const WORKERS: usize = 0;
 const SHUTDOWN_TIMEOUT_SECS: u64 = 30;
@@ -25,6 +26,7 @@ const DB_POOL_SIZE: u32 = 16;
 const DB_ACQUIRE_TIMEOUT_MS: u64 = 5_000;
 const DB_STATEMENT_TIMEOUT_MS: u64 = 5_000;
 
+/// Everything a hasone server is configured with.
 #[derive(Args, Clone, Debug)]
 pub struct Settings {
     /// Address to listen on.
@@ -61,9 +63,11 @@ pub struct Settings {
     #[arg(long, env = "HASONE_SHUTDOWN_TIMEOUT_SECS", default_value_t = SHUTDOWN_TIMEOUT_SECS)]
     pub shutdown_timeout_secs: u64,
 
+    /// Limits on what one request may ask for.
     #[command(flatten)]
     pub limits: Limits,
 
+    /// The database pool.
     #[command(flatten)]
     pub pool: Pool,
 }
@@ -131,6 +135,7 @@ pub struct Pool {
     pub db_statement_timeout_ms: u64,
 }
 
+/// How the server logs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
     /// Human-readable lines.
@@ -201,10 +206,12 @@ fn reserved_schema(name: &str, url: &str) -> Option<&'static str> {
 }
 
 impl Limits {
+    /// How long one request (a whole batch) may run.
     pub fn request_timeout(&self) -> Duration {
         Duration::from_millis(self.request_timeout_ms)
     }
 
+    /// How long a request body may take to arrive.
     pub fn body_timeout(&self) -> Duration {
         Duration::from_millis(self.body_timeout_ms)
     }

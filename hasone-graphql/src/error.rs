@@ -19,8 +19,11 @@ use crate::limits::LIMIT_EXCEEDED;
 /// so that `?` converts it through [`From`] below and never loses its code.
 #[derive(Debug)]
 pub enum ApiError {
+    /// An id names no row (`NOT_FOUND`).
     NotFound(String),
+    /// An argument is out of range or not allowed (`BAD_USER_INPUT`).
     BadUserInput(String),
+    /// A constraint refused the change (`CONFLICT`).
     Conflict(String),
     /// The database is out of reach or its pool is exhausted; logged.
     Unavailable,
@@ -34,6 +37,7 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// The `extensions.code` the client sees.
     pub fn code(&self) -> &'static str {
         match self {
             ApiError::NotFound(_) => "NOT_FOUND",
@@ -56,6 +60,7 @@ impl ApiError {
         }
     }
 
+    /// `BAD_USER_INPUT` with `message`.
     pub fn bad_input(message: impl Into<String>) -> Self {
         ApiError::BadUserInput(message.into())
     }

@@ -90,7 +90,9 @@ impl Limits {
 
 /// A schema, whatever its root types.
 pub trait Executor: Send + Sync {
+    /// Executes one request.
     fn run(&self, request: Request) -> BoxFuture<'_, Response>;
+    /// The schema in SDL.
     fn sdl(&self) -> String;
 }
 
@@ -119,6 +121,10 @@ pub enum OperationKind {
     Write,
 }
 
+/// An application's schema, bounded: every request goes through
+/// [`Api::prepare`] (text, nesting and fragment-expansion bounds, the
+/// document cache) and runs with its own loaders within the request
+/// timeout.
 pub struct Api {
     schema: Box<dyn Executor>,
     db: DatabaseConnection,
@@ -142,6 +148,7 @@ impl Api {
         self.schema.sdl()
     }
 
+    /// The limits requests run under.
     pub fn limits(&self) -> &Limits {
         &self.limits
     }

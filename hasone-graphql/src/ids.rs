@@ -180,8 +180,11 @@ pub fn global_id(ty: &str, id: &str, schema: Option<&SchemaName>) -> String {
 /// parsed to the key type).
 #[derive(Debug, PartialEq, Eq)]
 pub struct GlobalId<'a> {
+    /// The GraphQL type name (`User`).
     pub ty: &'a str,
+    /// The schema the row lives in (`None`: the default one).
     pub schema: Option<&'a str>,
+    /// The row id, unescaped.
     pub row: std::borrow::Cow<'a, str>,
 }
 
@@ -204,12 +207,22 @@ pub fn split_global_id(id: &str) -> Option<GlobalId<'_>> {
 /// Why an `ID` argument names no row of the expected type.
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum IdError {
+    /// The id is of another type, or not an id at all.
     #[error("{id:?} is not a {ty} id (expected \"{ty}:<id>\" or a row id)")]
-    NotThisType { id: String, ty: &'static str },
+    NotThisType {
+        /// The id as given.
+        id: String,
+        /// The type expected.
+        ty: &'static str,
+    },
+    /// The id belongs to another schema than the request names.
     #[error("{id:?} belongs to schema {found}, the request names {expected}")]
     OtherSchema {
+        /// The id as given.
         id: String,
+        /// The schema the id names (`default` for none).
         found: String,
+        /// The schema the request names.
         expected: String,
     },
 }

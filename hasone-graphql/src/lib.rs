@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! hasone over async-graphql: a [`Registry`] of an application's SeaORM
 //! entities and `hasone::HasOne` associations becomes GraphQL types and
 //! fields, mutations, batched loaders and a prefetch, with no resolver

@@ -57,6 +57,7 @@ pub struct Loaders {
 }
 
 impl Loaders {
+    /// Fresh loaders (nothing cached) over `db`.
     pub fn new(db: DatabaseConnection) -> Self {
         Loaders {
             db,

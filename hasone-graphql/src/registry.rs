@@ -312,6 +312,7 @@ impl AssocSpec {
 }
 
 impl Registry {
+    /// An empty registry.
     pub fn new() -> Self {
         Registry {
             objects: Vec::new(),
@@ -527,7 +528,12 @@ impl Registry {
             fields.insert("id".to_owned(), FieldSpec::Id);
             fields.insert("rowId".to_owned(), FieldSpec::RowId);
             for (c, column) in self.objects[o].columns.iter().enumerate() {
+                // The primary key is `rowId`, and also a field of its own
+                // name unless that is `id` (the global id).
                 if matches!(column.role, ColumnRole::PrimaryKey { .. }) {
+                    if column.field != "id" {
+                        fields.insert(column.field.clone(), FieldSpec::Column(c));
+                    }
                     continue;
                 }
                 let spec = match &column.role {

@@ -29,7 +29,9 @@ use sea_orm::{ColumnType, Value};
 /// stored.
 #[derive(Debug)]
 pub struct EnumSpec {
+    /// The GraphQL type name.
     pub name: String,
+    /// The type's description.
     pub description: String,
     /// (GraphQL name, stored value, description)
     pub values: Vec<(String, String, String)>,
@@ -96,17 +98,27 @@ pub fn upper_snake(text: &str) -> String {
 pub enum ColumnKind {
     /// An integer of this column type.
     Int(ColumnType),
+    /// A float or double.
     Float(ColumnType),
+    /// A boolean.
     Boolean,
     /// Text, at most this many characters when given.
     Text(Option<u32>),
+    /// A UUID, as the `UUID` scalar.
     Uuid,
+    /// JSON, as the `JSON` scalar.
     Json,
+    /// A timestamp of this column type, as the `DateTime` scalar (RFC 3339).
     DateTime(ColumnType),
+    /// A date, as the `Date` scalar (`YYYY-MM-DD`).
     Date,
+    /// A time of day, as the `Time` scalar.
     Time,
+    /// A decimal, as the `Decimal` scalar (a string, never a float).
     Decimal,
+    /// Binary, as the `Bytes` scalar (hex).
     Bytes,
+    /// Text restricted to an enumeration.
     Enum(Arc<EnumSpec>),
     /// Read as text; not writable over GraphQL.
     Other,

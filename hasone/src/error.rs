@@ -10,7 +10,12 @@ use sea_orm::{DbErr, EntityTrait, RuntimeErr, SqlErr};
 pub enum Error {
     /// A source or target id names no row.
     #[error("{entity} {id} not found")]
-    NotFound { entity: &'static str, id: String },
+    NotFound {
+        /// The table of the entity looked for.
+        entity: &'static str,
+        /// The id as asked for (its `Debug` form).
+        id: String,
+    },
     /// A unique or foreign key constraint refused the change, or the
     /// source cannot have a target (its key is null).
     #[error("{0}")]
@@ -32,6 +37,7 @@ pub enum Error {
 }
 
 impl Error {
+    /// `NotFound` for the entity `E` and `id`.
     pub fn not_found<E: EntityTrait>(id: &dyn Debug) -> Self {
         Error::NotFound {
             entity: E::default().table_name(),

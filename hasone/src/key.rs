@@ -22,9 +22,14 @@ use crate::tenancy::SchemaName;
 /// by that column.
 #[derive(Debug)]
 pub struct Lookup<T: EntityTrait> {
+    /// The source table of a has-one association; empty for every other
+    /// lookup.
     pub source: &'static str,
+    /// The association's name, or the looked-up column's.
     pub name: &'static str,
+    /// The target column the key values are compared with.
     pub column: T::Column,
+    /// The association `scope`: conditions every read adds.
     pub scope: &'static [(T::Column, ScopeValue)],
 }
 
@@ -117,6 +122,7 @@ impl<T: EntityTrait> Key<T> {
         self.schema.as_ref()
     }
 
+    /// The lookup the key belongs to.
     pub fn lookup(&self) -> &Lookup<T> {
         &self.lookup
     }
@@ -126,6 +132,7 @@ impl<T: EntityTrait> Key<T> {
         &self.value
     }
 
+    /// The merged model-scope conditions of the read.
     pub fn conditions(&self) -> &Conditions<T> {
         &self.conditions
     }

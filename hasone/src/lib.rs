@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! Sequelize's `hasOne` for any pair of SeaORM entities.
 //!
 //! `Company.hasOne(Ceo)` is one declaration:

@@ -20,6 +20,7 @@ use crate::tenancy::SchemaName;
 /// The outcome of `set` or `create`.
 #[derive(Clone, Debug)]
 pub struct Linked<S: EntityTrait, T: EntityTrait> {
+    /// The source row, as read in the transaction.
     pub source: S::Model,
     /// The target now linked (`None` after `set(null)`).
     pub target: Option<T::Model>,

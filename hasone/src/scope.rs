@@ -10,8 +10,11 @@ use sea_orm::{EntityTrait, IdenStatic, Value};
 /// and scopes can be declared as constants.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ScopeValue {
+    /// A string (also how enum columns are compared).
     Str(&'static str),
+    /// A boolean.
     Bool(bool),
+    /// An integer of any width.
     Int(i64),
 }
 
@@ -93,7 +96,9 @@ impl<T: EntityTrait> Scopes<T> {
 /// A scope a read names: `DEFAULT` or one of the named scopes.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum ScopeRef<'a> {
+    /// The target's default scope (Sequelize's `defaultScope`).
     Default,
+    /// A named scope (Sequelize's `scope: 'name'` option of a getter).
     Named(&'a str),
 }
 
@@ -113,6 +118,7 @@ impl<T: EntityTrait> Conditions<T> {
         Conditions(Arc::new([]))
     }
 
+    /// The conditions, column and value, in declaration order.
     pub fn iter(&self) -> impl Iterator<Item = &(T::Column, ScopeValue)> {
         self.0.iter()
     }

@@ -13,6 +13,7 @@ use std::sync::Arc;
 pub struct SchemaName(Arc<str>);
 
 impl SchemaName {
+    /// The name as configured.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -32,11 +33,14 @@ pub struct Allowlist(Vec<SchemaName>);
 #[derive(Debug, thiserror::Error)]
 #[error("invalid schema name {name:?}: {reason}")]
 pub struct InvalidSchemaName {
+    /// The name as configured.
     pub name: String,
+    /// Why it cannot be used.
     pub reason: String,
 }
 
 impl InvalidSchemaName {
+    /// The error for `name`, refused for `reason`.
     pub fn new(name: &str, reason: impl Into<String>) -> Self {
         InvalidSchemaName {
             name: name.to_owned(),
@@ -49,7 +53,9 @@ impl InvalidSchemaName {
 #[derive(Debug, thiserror::Error)]
 #[error("schema {requested:?} is not allowed; allowed schemas: {allowed}")]
 pub struct SchemaNotAllowed {
+    /// The name the request gave.
     pub requested: String,
+    /// The allowlist, comma-separated (or how to configure one).
     pub allowed: String,
 }
 
@@ -96,6 +102,7 @@ impl Allowlist {
             })
     }
 
+    /// The allowlisted names, in configuration order.
     pub fn names(&self) -> &[SchemaName] {
         &self.0
     }

@@ -32,16 +32,22 @@ use crate::value::ColumnKind;
 /// An application: the type that names its registry. Implement it once,
 /// with the registry built on first use:
 ///
-/// ```ignore
+/// ```
+/// use std::sync::LazyLock;
+/// use hasone_graphql::{App, Registry};
+///
 /// pub struct Shop;
-/// impl hasone_graphql::App for Shop {
+/// impl App for Shop {
 ///     fn registry() -> &'static Registry {
-///         static REGISTRY: LazyLock<Registry> = LazyLock::new(|| { … });
+///         static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
+///             Registry::new() // .entity(…).has_one(…), see docs/library.md
+///         });
 ///         &REGISTRY
 ///     }
 /// }
 /// ```
 pub trait App: Send + Sync + 'static {
+    /// The application's registry, built once.
     fn registry() -> &'static Registry;
 }
 
@@ -50,8 +56,11 @@ pub trait App: Send + Sync + 'static {
 /// `Schema::build(…).data(Shared { … })`.
 #[derive(Clone, Debug)]
 pub struct Shared {
+    /// The pool every request's loaders and mutations use.
     pub db: DatabaseConnection,
+    /// The schemas a request's `schema` argument may name.
     pub allowlist: Allowlist,
+    /// The largest `first` a list accepts.
     pub max_page_size: u64,
 }
 

@@ -154,6 +154,12 @@ async fn single(
         .map_err(|e| ApiError::bad_input(format!("argument `id`: {e}")))?;
     let row = by_id(registry, index, ctx, key, None).await?;
     if let Some(row) = &row {
+        let object = &registry.objects[index];
+        let models = std::slice::from_ref(&row.model);
+        object
+            .ops
+            .prime(loaders(ctx)?, models, &object.lookup_columns)
+            .await;
         prefetch(ctx, ctx.look_ahead(), std::slice::from_ref(row)).await;
     }
     resolve_child(ctx, &row).await

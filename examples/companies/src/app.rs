@@ -1,0 +1,52 @@
+//! The example's registration with hasone-graphql: its whole GraphQL API.
+
+use std::sync::LazyLock;
+
+use async_graphql::{EmptySubscription, MergedObject, Schema};
+use hasone_graphql::{App, Limits, Mutation, Object, Query, Registry, Shared};
+
+use crate::entities::{address, capital, ceo, company, country};
+
+pub struct Companies;
+
+impl App for Companies {
+    fn registry() -> &'static Registry {
+        static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
+            let mut registry = Registry::new();
+            registry
+                .entity(Object::<company::Entity>::new("Company").queries("company", "companies"))
+                .entity(Object::<ceo::Entity>::new("Ceo"))
+                .entity(Object::<country::Entity>::new("Country").queries("country", "countries"))
+                .entity(Object::<capital::Entity>::new("Capital"))
+                .entity(Object::<address::Entity>::new("Address"))
+                .has_one(&company::CEO)
+                .has_one(&company::ADDRESS)
+                .has_one(&company::HEAD_OFFICE)
+                .has_one(&country::CAPITAL)
+                .has_one(&country::ADDRESS);
+            registry
+        });
+        &REGISTRY
+    }
+}
+
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(Query<Companies>);
+
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(Mutation<Companies>);
+
+/// The schema over `shared`, within `limits`.
+pub fn schema(
+    shared: Shared,
+    limits: &Limits,
+) -> Schema<QueryRoot, MutationRoot, EmptySubscription> {
+    limits
+        .apply(Schema::build(
+            QueryRoot::default(),
+            MutationRoot::default(),
+            EmptySubscription,
+        ))
+        .data(shared)
+        .finish()
+}

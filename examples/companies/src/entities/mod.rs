@@ -1,0 +1,8 @@
+//! The example's SeaORM entities, one file per table, with the has-one
+//! associations declared next to their sources.
+
+pub mod address;
+pub mod capital;
+pub mod ceo;
+pub mod company;
+pub mod country;

@@ -1,0 +1,335 @@
+//! The companies example over HTTP, on SQLite, PostgreSQL and MariaDB: keys
+//! of every type, a `NOT NULL` foreign key, one association name on two
+//! sources, and the statements a page costs.
+
+use std::ops::Deref;
+
+use hasone_actix::ServerHandle;
+use hasone_example_companies::seed::company_id;
+use hasone_testkit::{Backend, Client, TestDatabase, at, backend_tests};
+use sea_orm::{
+    ColumnTrait, Database, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+};
+use serde_json::{Value, json};
+
+use hasone_example_companies::entities::{address, ceo};
+
+/// The example running over its own database.
+struct App {
+    client: Client,
+    /// The test's own connection.
+    db: DatabaseConnection,
+    /// The server's pool, closed before the database is dropped.
+    pool: DatabaseConnection,
+    handle: ServerHandle,
+    database: TestDatabase,
+}
+
+impl Deref for App {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
+
+async fn run<F, Fut>(backend: Backend, _: (), test: F)
+where
+    F: FnOnce(App) -> Fut,
+    Fut: Future<Output = App>,
+{
+    let Some(database) = TestDatabase::create(backend, &[]).await else {
+        return;
+    };
+    let settings = hasone_actix::Settings {
+        addr: "127.0.0.1:0".into(),
+        database_url: Some(database.url.clone()),
+        workers: 1,
+        ..hasone_actix::Settings::default()
+    };
+    let (server, db) = hasone_example_companies::start(&settings)
+        .await
+        .unwrap_or_else(|e| panic!("the example failed to start on {backend:?}: {e}"));
+    let url = format!("http://{}", server.local_addr());
+    let handle = server.handle();
+    tokio::spawn(server.into_server());
+    let client = Client::new(backend, url, db.statements.clone());
+    let own = Database::connect(&database.url)
+        .await
+        .expect("test connection");
+    let app = test(App {
+        client,
+        db: own,
+        pool: db.conn,
+        handle,
+        database,
+    })
+    .await;
+    app.handle.stop(true).await;
+    app.db.close_by_ref().await.ok();
+    app.pool.close_by_ref().await.ok();
+    app.database.drop_all().await;
+}
+
+backend_tests!(
+    run = run;
+    options = ();
+    keys_of_every_type_in_ids_cursors_and_arguments,
+    a_not_null_foreign_key_deletes_the_previous_target,
+    set_and_unlink_through_a_text_primary_key,
+    one_association_name_on_two_sources_never_mixes,
+    pages_cost_one_statement_per_association,
+);
+
+fn company(i: u128) -> String {
+    format!("Company:{}", company_id(i))
+}
+
+async fn keys_of_every_type_in_ids_cursors_and_arguments(app: App) -> App {
+    // UUID: a global id or the bare UUID.
+    let q = "query($id: ID!) { company(id: $id) { id rowId code ceo { id companyId } } }";
+    let by_global = app.data(q, json!({ "id": company(2) })).await;
+    let by_row = app
+        .data(q, json!({ "id": company_id(2).to_string() }))
+        .await;
+    assert_eq!(by_global, by_row);
+    assert_eq!(
+        at(&by_row, "company.rowId"),
+        &json!(company_id(2).to_string())
+    );
+    assert_eq!(at(&by_row, "company.ceo.companyId"), &json!(company(2)));
+    assert_eq!(
+        app.error_code(q, json!({ "id": "Company:not-a-uuid" }))
+            .await,
+        "BAD_USER_INPUT"
+    );
+    // Text: `Country:NO` or `NO`; the key is a field of its own name too.
+    let q =
+        "query($id: ID!) { country(id: $id) { id rowId code capital { rowId name countryCode } } }";
+    let d = app.data(q, json!({ "id": "NO" })).await;
+    assert_eq!(at(&d, "country.id"), &json!("Country:NO"));
+    assert_eq!(at(&d, "country.code"), &json!("NO"));
+    assert_eq!(at(&d, "country.capital.name"), &json!("Oslo"));
+    assert_eq!(at(&d, "country.capital.countryCode"), &json!("Country:NO"));
+    assert!(at(&d, "country.capital.rowId").is_i64(), "{d}");
+    assert_eq!(app.data(q, json!({ "id": "Country:NO" })).await, d);
+    // `node` reaches every type by its global id.
+    let capital = at(&d, "country.capital.rowId").clone();
+    let q = "query($id: ID!) { node(id: $id) { __typename id } }";
+    let d = app
+        .data(q, json!({ "id": format!("Capital:{capital}") }))
+        .await;
+    assert_eq!(at(&d, "node.__typename"), &json!("Capital"));
+    // UUID cursors: pages of 4 walk every company once, in key order.
+    let q = "query($after: String) { companies(first: 4, after: $after) { pageInfo { hasNextPage endCursor } edges { node { rowId } } } }";
+    let (mut after, mut seen) = (Value::Null, Vec::new());
+    loop {
+        let d = app.data(q, json!({ "after": after })).await;
+        for edge in at(&d, "companies.edges").as_array().expect("edges") {
+            seen.push(at(edge, "node.rowId").as_str().expect("uuid").to_owned());
+        }
+        if at(&d, "companies.pageInfo.hasNextPage") == &json!(false) {
+            break;
+        }
+        after = at(&d, "companies.pageInfo.endCursor").clone();
+    }
+    let expected: Vec<String> = (1..=6).map(|i| company_id(i).to_string()).collect();
+    assert_eq!(seen, expected);
+    app
+}
+
+async fn a_not_null_foreign_key_deletes_the_previous_target(app: App) -> App {
+    let ceos = || ceo::Entity::find().count(&app.db);
+    let before = ceos().await.expect("count");
+    // A new CEO for company 1: the previous one is deleted (its foreign key
+    // cannot be null), and returned as it was.
+    let q = "mutation($c: ID!) { createCompanyCeo(companyId: $c, input: { name: \"New\" }) { ceo { name companyId } previous { id name } } }";
+    let d = app.data(q, json!({ "c": company(1) })).await;
+    assert_eq!(at(&d, "createCompanyCeo.ceo.name"), &json!("New"));
+    assert_eq!(
+        at(&d, "createCompanyCeo.previous.name"),
+        &json!("CEO of company 1")
+    );
+    assert_eq!(ceos().await.expect("count"), before);
+    let gone = at(&d, "createCompanyCeo.previous.id").clone();
+    let d = app
+        .data(
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": gone }),
+        )
+        .await;
+    assert_eq!(d["node"], Value::Null, "the previous CEO is deleted");
+    // Unlinking is refused: nothing may point nowhere, nothing changes.
+    let q = "mutation($c: ID!) { setCompanyCeo(companyId: $c, ceoId: null) { previous { id } } }";
+    assert_eq!(
+        app.error_code(q, json!({ "c": company(1) })).await,
+        "BAD_USER_INPUT"
+    );
+    assert_eq!(ceos().await.expect("count"), before);
+    // Moving company 2's CEO to company 1: company 1's is deleted, company
+    // 2 is left without one.
+    let ceo2 = ceo::Entity::find()
+        .filter(ceo::Column::CompanyId.eq(company_id(2)))
+        .one(&app.db)
+        .await
+        .expect("ceo")
+        .expect("company 2 has a CEO");
+    let q = "mutation($c: ID!, $ceo: ID) { setCompanyCeo(companyId: $c, ceoId: $ceo) { company { ceo { name } } previous { name } } }";
+    let d = app
+        .data(q, json!({ "c": company(1), "ceo": ceo2.id.to_string() }))
+        .await;
+    assert_eq!(
+        at(&d, "setCompanyCeo.company.ceo.name"),
+        &json!("CEO of company 2")
+    );
+    assert_eq!(at(&d, "setCompanyCeo.previous.name"), &json!("New"));
+    assert_eq!(ceos().await.expect("count"), before - 1);
+    let d = app
+        .data(
+            "query($id: ID!) { company(id: $id) { ceo { id } } }",
+            json!({ "id": company(2) }),
+        )
+        .await;
+    assert_eq!(at(&d, "company.ceo"), &Value::Null);
+    // No plain `createCeo`: a CEO cannot exist without its company.
+    let resp = app
+        .gql(
+            "mutation { createCeo(input: { name: \"x\" }) { id } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        resp["errors"][0]["extensions"]["code"],
+        json!("GRAPHQL_VALIDATION_FAILED")
+    );
+    app
+}
+
+async fn set_and_unlink_through_a_text_primary_key(app: App) -> App {
+    // Denmark has no capital; Copenhagen belongs to nobody.
+    let d = app
+        .data(
+            "{ countries(first: 10) { edges { node { code capital { rowId } } } } }",
+            json!({}),
+        )
+        .await;
+    let dk = at(&d, "countries.edges")
+        .as_array()
+        .expect("edges")
+        .iter()
+        .find(|e| at(e, "node.code") == &json!("DK"))
+        .cloned()
+        .expect("DK");
+    assert_eq!(at(&dk, "node.capital"), &Value::Null);
+    let q = "mutation($c: ID!, $cap: ID) { setCountryCapital(countryId: $c, capitalId: $cap) { country { code capital { name } } capital { countryCode } previous { name } } }";
+    let copenhagen = hasone_example_companies::entities::capital::Entity::find()
+        .filter(hasone_example_companies::entities::capital::Column::CountryCode.is_null())
+        .one(&app.db)
+        .await
+        .expect("capitals")
+        .expect("an unlinked capital");
+    let d = app
+        .data(
+            q,
+            json!({ "c": "DK", "cap": format!("Capital:{}", copenhagen.id) }),
+        )
+        .await;
+    assert_eq!(
+        at(&d, "setCountryCapital.country.capital.name"),
+        &json!("Copenhagen")
+    );
+    assert_eq!(
+        at(&d, "setCountryCapital.capital.countryCode"),
+        &json!("Country:DK")
+    );
+    assert_eq!(at(&d, "setCountryCapital.previous"), &Value::Null);
+    // Unlinking a nullable foreign key is allowed.
+    let d = app.data(q, json!({ "c": "Country:DK", "cap": null })).await;
+    assert_eq!(
+        at(&d, "setCountryCapital.previous.name"),
+        &json!("Copenhagen")
+    );
+    assert_eq!(at(&d, "setCountryCapital.country.capital"), &Value::Null);
+    assert_eq!(
+        app.error_code(q, json!({ "c": "XX", "cap": null })).await,
+        "NOT_FOUND"
+    );
+    app
+}
+
+async fn one_association_name_on_two_sources_never_mixes(app: App) -> App {
+    // Company 6's code is `NO`, like the country: both have an `address`
+    // (kind `mail`) whose foreign key holds `NO`, in another column each.
+    let q = "mutation($c: ID!) { createCompanyAddress(companyId: $c, input: { street: \"Company street\", city: \"Bergen\" }) { address { street kind companyCode countryCode } } }";
+    let d = app.data(q, json!({ "c": company(6) })).await;
+    assert_eq!(at(&d, "createCompanyAddress.address.kind"), &json!("mail"));
+    assert_eq!(
+        at(&d, "createCompanyAddress.address.countryCode"),
+        &Value::Null
+    );
+    let q = "query($c: ID!) { company(id: $c) { code address { street company { code } country { code } } headOffice { street } } \
+        country(id: \"NO\") { address { street country { code } company { code } } } }";
+    let (resp, statements) = app.gql_counted(q, json!({ "c": company(6) })).await;
+    assert!(resp.get("errors").is_none(), "{resp}");
+    assert_eq!(
+        at(&resp, "data.company.address.street"),
+        &json!("Company street")
+    );
+    assert_eq!(at(&resp, "data.company.address.company.code"), &json!("NO"));
+    assert_eq!(at(&resp, "data.company.address.country"), &Value::Null);
+    assert_eq!(
+        at(&resp, "data.company.headOffice.street"),
+        &json!("6 head street")
+    );
+    assert_eq!(
+        at(&resp, "data.country.address.street"),
+        &json!("Norway post office")
+    );
+    assert_eq!(at(&resp, "data.country.address.country.code"), &json!("NO"));
+    assert_eq!(at(&resp, "data.country.address.company"), &Value::Null);
+    // company, country; Company.address, Company.headOffice, Country.address
+    // (each association its own statement); the inverses find the
+    // company and the country already read.
+    assert_eq!(statements, 5, "{resp}");
+    let addresses = address::Entity::find().count(&app.db).await.expect("count");
+    assert!(addresses >= 9);
+    app
+}
+
+async fn pages_cost_one_statement_per_association(app: App) -> App {
+    let q = "{ companies(first: 6) { edges { node { ceo { name } address { street } headOffice { street } } } } }";
+    let (resp, statements) = app.gql_counted(q, json!({})).await;
+    assert!(resp.get("errors").is_none(), "{resp}");
+    // 1 for the page + 1 per has-one field.
+    assert_eq!(statements, 4);
+    let edges = at(&resp, "data.companies.edges")
+        .as_array()
+        .expect("edges")
+        .clone();
+    assert_eq!(
+        edges
+            .iter()
+            .filter(|e| at(e, "node.ceo") != &Value::Null)
+            .count(),
+        5
+    );
+    assert_eq!(
+        edges
+            .iter()
+            .filter(|e| at(e, "node.address") != &Value::Null)
+            .count(),
+        3
+    );
+    // A nested level adds one per field; inverses to the page cost none.
+    let q = "{ companies(first: 6) { edges { node { headOffice { company { ceo { company { code } } } } } } } }";
+    let (resp, statements) = app.gql_counted(q, json!({})).await;
+    assert!(resp.get("errors").is_none(), "{resp}");
+    assert_eq!(statements, 3, "page, headOffice, ceo: {resp}");
+    let q = "{ countries(first: 10) { edges { node { capital { country { address { street } } } address { street } } } } }";
+    let (resp, statements) = app.gql_counted(q, json!({})).await;
+    assert!(resp.get("errors").is_none(), "{resp}");
+    // page, capital, address; capital.country is the page's, and its
+    // address the same key as the page's own address field.
+    assert_eq!(statements, 3, "{resp}");
+    app
+}

@@ -1,0 +1,295 @@
+//! Test support for hasone applications, shared by the demo's suite and
+//! the examples':
+//!
+//! - [`TestDatabase`]: a database of the test's own on [`Backend::Sqlite`]
+//!   (a file), [`Backend::Postgres`] or [`Backend::Mysql`] (a database
+//!   created on the server `HASONE_TEST_POSTGRES_URL` or
+//!   `HASONE_TEST_MYSQL_URL` names, dropped when the test passes). Without
+//!   the URL a test prints `skipped` and passes, unless
+//!   `HASONE_TEST_REQUIRE_BACKENDS=1` (CI) makes that a failure.
+//! - [`Client`]: GraphQL over HTTP to a server under test, counting the
+//!   SQL statements the server issued for each request.
+//! - [`backend_tests!`]: one `async fn` as three tests, one per backend.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use hasone_graphql::Statements;
+use sea_orm::{ConnectionTrait, Database};
+use serde_json::{Value, json};
+
+/// A database backend a suite runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+    Mysql,
+}
+
+impl Backend {
+    /// The variable naming the server of this backend (none for SQLite).
+    pub fn url_var(self) -> Option<&'static str> {
+        match self {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some("HASONE_TEST_POSTGRES_URL"),
+            Backend::Mysql => Some("HASONE_TEST_MYSQL_URL"),
+        }
+    }
+}
+
+static NEXT_ID: AtomicU32 = AtomicU32::new(0);
+
+/// A database of one test's own.
+pub struct TestDatabase {
+    pub backend: Backend,
+    /// Its URL, for the server and for the test's own connection.
+    pub url: String,
+    /// Requested schema name → the name to allowlist (unique per test on
+    /// MariaDB, where schemas are server-wide databases).
+    pub schemas: Vec<(String, String)>,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    File(PathBuf),
+    Database {
+        admin_url: String,
+        names: Vec<String>,
+    },
+}
+
+impl TestDatabase {
+    /// A new, empty database with room for the tenant `schemas`; `None`
+    /// when the backend is not configured (and not required).
+    ///
+    /// # Panics
+    /// When the backend is required but not configured, or unreachable.
+    pub async fn create(backend: Backend, schemas: &[String]) -> Option<TestDatabase> {
+        let unique = format!(
+            "hasone_t_{}_{}",
+            std::process::id(),
+            NEXT_ID.fetch_add(1, Ordering::Relaxed)
+        );
+        let schemas: Vec<(String, String)> = schemas
+            .iter()
+            .map(|s| match backend {
+                Backend::Mysql => (s.clone(), format!("{unique}_{s}")),
+                _ => (s.clone(), s.clone()),
+            })
+            .collect();
+        let (url, cleanup) = match backend.url_var() {
+            None => {
+                let path = std::env::temp_dir().join(format!("{unique}.sqlite"));
+                let url = format!("sqlite://{}?mode=rwc", path.display());
+                (url, Cleanup::File(path))
+            }
+            Some(var) => {
+                let admin_url = match std::env::var(var) {
+                    Ok(url) if !url.is_empty() => url,
+                    _ => {
+                        if std::env::var("HASONE_TEST_REQUIRE_BACKENDS").is_ok_and(|v| v == "1") {
+                            panic!(
+                                "{var} is required (HASONE_TEST_REQUIRE_BACKENDS=1) but not set"
+                            );
+                        }
+                        eprintln!("skipped: {var} is not set");
+                        return None;
+                    }
+                };
+                create_database(&admin_url, &unique).await;
+                let url = replace_database(&admin_url, &unique);
+                let mut names = vec![unique];
+                if backend == Backend::Mysql {
+                    names.extend(schemas.iter().map(|(_, real)| real.clone()));
+                }
+                (url, Cleanup::Database { admin_url, names })
+            }
+        };
+        Some(TestDatabase {
+            backend,
+            url,
+            schemas,
+            cleanup,
+        })
+    }
+
+    /// The name to allowlist for a requested schema.
+    ///
+    /// # Panics
+    /// When `name` was not requested.
+    pub fn schema(&self, name: &str) -> String {
+        self.schemas
+            .iter()
+            .find(|(requested, _)| requested == name)
+            .map(|(_, real)| real.clone())
+            .unwrap_or_else(|| panic!("schema {name} was not requested"))
+    }
+
+    /// The names the server should allowlist.
+    pub fn allowlist(&self) -> Vec<String> {
+        self.schemas.iter().map(|(_, real)| real.clone()).collect()
+    }
+
+    /// Drops the database (and its tenant files or databases).
+    pub async fn drop_all(self) {
+        match &self.cleanup {
+            Cleanup::File(path) => {
+                let files = std::iter::once(String::new())
+                    .chain(self.schemas.iter().map(|(_, s)| format!(".{s}")));
+                for file in files {
+                    for suffix in ["", "-wal", "-shm"] {
+                        let mut p = path.clone().into_os_string();
+                        p.push(&file);
+                        p.push(suffix);
+                        let _ = std::fs::remove_file(p);
+                    }
+                }
+            }
+            Cleanup::Database { admin_url, names } => {
+                let admin = Database::connect(admin_url)
+                    .await
+                    .expect("admin connection");
+                // Tenant databases first: their tables reference the main one.
+                for name in names.iter().rev() {
+                    admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+                        .await
+                        .expect("drop test database");
+                }
+            }
+        }
+    }
+}
+
+async fn create_database(admin_url: &str, name: &str) {
+    let admin = Database::connect(admin_url)
+        .await
+        .unwrap_or_else(|e| panic!("cannot reach {admin_url}: {e}"));
+    admin
+        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+        .await
+        .expect("drop stale test database");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
+    admin.close().await.ok();
+}
+
+/// `scheme://user@host:port/db?params` with `db` replaced by `name`.
+fn replace_database(url: &str, name: &str) -> String {
+    let (base, params) = url
+        .split_once('?')
+        .map_or((url, None), |(b, p)| (b, Some(p)));
+    let head = match base.rfind('/') {
+        Some(i) if i > base.find("://").map_or(0, |j| j + 2) => &base[..i],
+        _ => base,
+    };
+    match params {
+        Some(p) => format!("{head}/{name}?{p}"),
+        None => format!("{head}/{name}"),
+    }
+}
+
+/// GraphQL over HTTP to a server under test.
+pub struct Client {
+    pub backend: Backend,
+    /// `http://127.0.0.1:<port>`.
+    pub url: String,
+    pub client: reqwest::Client,
+    /// The server's statement counter.
+    pub statements: Statements,
+}
+
+impl Client {
+    pub fn new(backend: Backend, url: String, statements: Statements) -> Self {
+        Client {
+            backend,
+            url,
+            client: reqwest::Client::new(),
+            statements,
+        }
+    }
+
+    /// POSTs a GraphQL request; returns the whole JSON response.
+    pub async fn gql(&self, query: &str, variables: Value) -> Value {
+        let resp = self
+            .client
+            .post(format!("{}/graphql", self.url))
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("POST /graphql");
+        resp.json().await.expect("JSON response")
+    }
+
+    /// Like [`Client::gql`], and the SQL statements the server issued.
+    pub async fn gql_counted(&self, query: &str, variables: Value) -> (Value, u64) {
+        let before = self.statements.total();
+        let resp = self.gql(query, variables).await;
+        (resp, self.statements.total() - before)
+    }
+
+    /// `data` of a response that must have no errors.
+    pub async fn data(&self, query: &str, variables: Value) -> Value {
+        let resp = self.gql(query, variables).await;
+        assert!(
+            resp.get("errors").is_none(),
+            "[{:?}] unexpected errors: {resp:#}",
+            self.backend
+        );
+        resp["data"].clone()
+    }
+
+    /// The `extensions.code` of the only error of a response, whose
+    /// message must not show SQL.
+    pub async fn error_code(&self, query: &str, variables: Value) -> String {
+        let resp = self.gql(query, variables).await;
+        let errors = resp["errors"]
+            .as_array()
+            .unwrap_or_else(|| panic!("[{:?}] expected an error: {resp:#}", self.backend));
+        assert_eq!(errors.len(), 1, "{resp:#}");
+        let message = errors[0]["message"].as_str().unwrap_or_default();
+        for leak in ["SELECT", "UPDATE", "INSERT", "sqlx", "SQLSTATE"] {
+            assert!(!message.contains(leak), "error leaks {leak}: {message}");
+        }
+        errors[0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no extensions.code: {resp:#}"))
+            .to_owned()
+    }
+}
+
+/// `data.<path>` of a JSON value, e.g. `at(&v, "user.profile.id")`.
+pub fn at<'a>(value: &'a Value, path: &str) -> &'a Value {
+    path.split('.')
+        .fold(value, |v, key| match key.parse::<usize>() {
+            Ok(i) => &v[i],
+            Err(_) => &v[key],
+        })
+}
+
+/// Declares each listed `async fn name(app: App) -> App` as three tests,
+/// `sqlite::name`, `postgres::name` and `mysql::name`, each run by
+/// `run(Backend, options, name)` (the suite's own runner, which starts the
+/// application and cleans up).
+#[macro_export]
+macro_rules! backend_tests {
+    (run = $run:path; options = $options:expr; $($name:ident),* $(,)?) => {
+        $crate::backend_tests!(@backend $run; sqlite Sqlite ($options) $($name),*);
+        $crate::backend_tests!(@backend $run; postgres Postgres ($options) $($name),*);
+        $crate::backend_tests!(@backend $run; mysql Mysql ($options) $($name),*);
+    };
+    (@backend $run:path; $module:ident $backend:ident ($options:expr) $($name:ident),*) => {
+        mod $module {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    $run($crate::Backend::$backend, $options, super::$name).await;
+                }
+            )*
+        }
+    };
+}
