@@ -88,6 +88,7 @@ async fn graphql_post(
         Ok(batch) => batch,
         Err(message) => return refuse(&http, &id, StatusCode::BAD_REQUEST, &message),
     };
+    tracing::debug!(request_id = %id, method = "POST", "executing");
     let response = api.execute_batch(batch, &id).await;
     respond(&http, &id, response)
 }
@@ -164,6 +165,7 @@ async fn graphql_get(
         }
         // Refused documents are answered by `execute` (same codes, log line).
         Ok(OperationKind::Query) | Err(_) => {
+            tracing::debug!(request_id = %id, method = "GET", "executing");
             let response = api.execute(request, &id).await;
             respond(&http, &id, BatchResponse::Single(response))
         }

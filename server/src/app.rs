@@ -120,9 +120,12 @@ fn handle(value: &Value) -> Result<(), String> {
     }
 }
 
+/// Reads: any row by its global id (`node`), a user by id, pages of users.
 #[derive(MergedObject, Default)]
 pub struct QueryRoot(Query<Demo>);
 
+/// Writes: `set*` and `create*` of each has-one association, and each
+/// entity's `create*`, `update*` and `delete*`.
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(Mutation<Demo>);
 

@@ -1,7 +1,12 @@
 //! Many concurrent `set`/`create` calls on the same sources, each task with
 //! its own HTTP connections: at most one linked target per source and
-//! association, no lost insert, no error but a (retried, then reported)
-//! conflict. Sizes: `HASONE_CONCURRENCY_TASKS` (32) × `HASONE_CONCURRENCY_OPS`
+//! association, no lost insert, and no error at all. `CONFLICT` is not
+//! allowed: the unique index alone would also keep one target, by refusing
+//! one of two racing calls; the source lock (`FOR UPDATE`; `BEGIN
+//! IMMEDIATE` on SQLite) is what makes both succeed, one after the other,
+//! so this test fails without it. Measured by removing it: without
+//! `FOR UPDATE`, 780 (PostgreSQL) and 8 (MariaDB) of 6,400 calls answered
+//! `CONFLICT`; with deferred SQLite transactions, 1,275. Sizes: `HASONE_CONCURRENCY_TASKS` (32) × `HASONE_CONCURRENCY_OPS`
 //! (200); figures go to `target/concurrency-<backend>.txt`.
 
 use std::collections::BTreeMap;
@@ -190,11 +195,8 @@ async fn concurrent_set_and_create_keep_at_most_one_target_per_source(app: TestA
         profiles_before + created as u64,
         "{figures}"
     );
-    let unexpected: Vec<_> = outcomes
-        .keys()
-        .filter(|k| *k != "ok" && *k != "CONFLICT")
-        .collect();
-    assert!(unexpected.is_empty(), "{figures}");
+    let failed: Vec<_> = outcomes.keys().filter(|k| *k != "ok").collect();
+    assert!(failed.is_empty(), "{figures}");
     assert_eq!(outcomes.values().sum::<usize>(), tasks * ops);
     app
 }
