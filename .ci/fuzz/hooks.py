@@ -4,7 +4,7 @@ Schemathesis' own `not_a_server_error` counts every GraphQL error that has a
 `path` as a server error, so the API's documented answers to bad input
 (`NOT_FOUND` for an unknown id, `CONFLICT` for a unique key, ...) would all
 be reported. These checks know the API's error codes instead (README,
-"Errors carry extensions.code"; server/src/graphql/error.rs):
+"Errors carry extensions.code"; hasone-graphql/src/error.rs):
 
 - hasone_not_a_server_error: no 5xx; no error coded `INTERNAL`, `TIMEOUT` or
   `UNAVAILABLE`,

@@ -163,10 +163,24 @@ const LIMIT_MESSAGES: [&str; 4] = [
 /// extension chain, which cost a fifth of the server's CPU on a page of
 /// users (docs/performance.md).
 pub fn assign_code(err: &mut ServerError) {
+    if err
+        .extensions
+        .as_ref()
+        .is_some_and(|e| e.get("code").is_some())
+    {
+        return;
+    }
     let code = if !err.path.is_empty() {
-        // Every error of our resolvers has a code; one without is an
-        // argument value that failed to parse.
-        "BAD_USER_INPUT"
+        // Every error of hasone's resolvers has its code. Without one, it
+        // is an argument of a typed (derived) field that did not parse, or
+        // something nobody meant the client to read: masked and logged.
+        if err.message.starts_with("Failed to parse") {
+            "BAD_USER_INPUT"
+        } else {
+            tracing::error!(error = %err.message, path = ?err.path, "field error without a code");
+            err.message = "internal error".to_owned();
+            "INTERNAL"
+        }
     } else if LIMIT_MESSAGES.iter().any(|m| err.message.contains(m)) {
         LIMIT_EXCEEDED
     } else if err.message.starts_with("Unknown operation named")
@@ -179,4 +193,61 @@ pub fn assign_code(err: &mut ServerError) {
         "GRAPHQL_VALIDATION_FAILED"
     };
     tag(err, code);
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::{PathSegment, Pos};
+
+    use super::*;
+
+    fn error(message: &str, path: &[&str]) -> ServerError {
+        let mut err = ServerError::new(message, Some(Pos::default()));
+        err.path = path
+            .iter()
+            .map(|p| PathSegment::Field((*p).to_owned()))
+            .collect();
+        err
+    }
+
+    fn code(err: &ServerError) -> String {
+        err.extensions
+            .as_ref()
+            .and_then(|e| e.get("code"))
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn uncoded_errors_get_the_code_of_what_they_are() {
+        let mut parse = error(r#"Failed to parse "Int": not an integer"#, &["user"]);
+        assign_code(&mut parse);
+        assert_eq!(code(&parse), "\"BAD_USER_INPUT\"");
+
+        // A field error nobody gave a code is not the client's fault, and
+        // its text is not for the client.
+        let mut other = error("connection reset by peer at 10.0.0.3", &["user", "name"]);
+        assign_code(&mut other);
+        assert_eq!(code(&other), "\"INTERNAL\"");
+        assert_eq!(other.message, "internal error");
+
+        let mut deep = error("Query is too deep.", &[]);
+        assign_code(&mut deep);
+        assert_eq!(code(&deep), "\"LIMIT_EXCEEDED\"");
+
+        let mut operation = error("Unknown operation named \"x\"", &[]);
+        assign_code(&mut operation);
+        assert_eq!(code(&operation), "\"BAD_REQUEST\"");
+
+        let mut invalid = error("Unknown field \"x\" on type \"Query\"", &[]);
+        assign_code(&mut invalid);
+        assert_eq!(code(&invalid), "\"GRAPHQL_VALIDATION_FAILED\"");
+
+        // A code already given is kept, message included.
+        let mut coded = error("no such user", &["user"]);
+        tag(&mut coded, "NOT_FOUND");
+        assign_code(&mut coded);
+        assert_eq!(code(&coded), "\"NOT_FOUND\"");
+        assert_eq!(coded.message, "no such user");
+    }
 }

@@ -22,7 +22,7 @@
 //! roots with async-graphql's `MergedObject`; the schema needs [`Shared`]
 //! in its data and a [`Loaders`] in each request's, which [`Api`] (the
 //! executor, with the request bounds of [`bounds`]) provides.
-//! docs/library.md walks through adding it to an application.
+//! [`guide`] (docs/library.md) walks through adding it to an application.
 
 mod assoc;
 pub mod bounds;
@@ -45,9 +45,12 @@ pub use execute::{Api, Executor, Limits, MAX_DEPTH_CEILING, OperationKind};
 pub use ids::IdValue;
 pub use loaders::Loaders;
 pub use registry::{Check, Object, Registry};
-pub use schema::{App, Mutation, Query, Row, Shared, register_types};
+pub use schema::{App, Mutation, Query, Row, Shared, register_types, schema_builder};
 pub use statements::Statements;
 pub use value::EnumSpec;
 
 pub use async_graphql;
 pub use hasone;
+
+#[doc = include_str!("../../docs/library.md")]
+pub mod guide {}

@@ -29,8 +29,16 @@ pub fn pascal(name: &str) -> String {
 
 /// `a` or `an`, for a name.
 pub fn article(name: &str) -> &'static str {
-    match name.chars().next().map(|c| c.to_ascii_lowercase()) {
-        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+    let lower: Vec<char> = name
+        .chars()
+        .take(3)
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let vowel = |c: &char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u');
+    match lower.as_slice() {
+        // A `User`, a `Unit`: a `u` that sounds "you" (consonant, vowel).
+        ['u', second, third] if !vowel(second) && vowel(third) => "a",
+        [first, ..] if vowel(first) => "an",
         _ => "a",
     }
 }
@@ -56,5 +64,21 @@ mod tests {
         assert_eq!(pascal("billingAddress"), "BillingAddress");
         assert_eq!(pascal("head_office"), "HeadOffice");
         assert_eq!(pascal("profile"), "Profile");
+    }
+
+    #[test]
+    fn articles() {
+        for (name, article_of) in [
+            ("User", "a"),
+            ("Unit", "a"),
+            ("Address", "an"),
+            ("Update", "an"),
+            ("Umbrella", "an"),
+            ("Profile", "a"),
+            ("Ox", "an"),
+            ("U", "an"),
+        ] {
+            assert_eq!(article(name), article_of, "{name}");
+        }
     }
 }

@@ -438,7 +438,9 @@ impl Registry {
     /// Declares a has-one association between two registered entities.
     ///
     /// # Panics
-    /// When either entity is not registered, or a field name is taken.
+    /// When either entity is not registered, a field name is taken, or the
+    /// foreign key cannot hold the source key (a `UUID` key into an
+    /// integer column).
     pub fn has_one<S, T>(&mut self, assoc: &'static HasOne<S, T>) -> &mut Self
     where
         S: EntityTrait,
@@ -460,6 +462,25 @@ impl Registry {
             .iter()
             .position(|c| c.column == assoc.foreign_key_name())
             .unwrap_or(0);
+        let source_key = self.objects[source]
+            .columns
+            .iter()
+            .find(|c| c.column == assoc.source_key.as_str());
+        if let Some(source_key) = source_key {
+            let fk = &self.objects[target].columns[foreign_key];
+            assert!(
+                same_key_type(&source_key.kind, &fk.kind),
+                "`{}.{}`: the foreign key `{}.{}` ({:?}) cannot hold the source key `{}.{}` ({:?})",
+                self.objects[source].name,
+                camel(assoc.name),
+                self.objects[target].table,
+                fk.column,
+                fk.kind,
+                self.objects[source].table,
+                source_key.column,
+                source_key.kind,
+            );
+        }
         let scopes = self.objects[target].ops.scopes_any();
         self.associations.push(AssocSpec {
             field: camel(assoc.name),
@@ -603,5 +624,93 @@ impl Registry {
             }
         }
         self.scalars = scalars;
+    }
+}
+
+/// Whether a foreign key of kind `fk` can hold source keys of kind `key`:
+/// integers of any width (keys are compared as `i64`), text of any length,
+/// otherwise the same kind.
+fn same_key_type(key: &ColumnKind, fk: &ColumnKind) -> bool {
+    match (key, fk) {
+        (ColumnKind::Int(_), ColumnKind::Int(_)) | (ColumnKind::Text(_), ColumnKind::Text(_)) => {
+            true
+        }
+        _ => std::mem::discriminant(key) == std::mem::discriminant(fk),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use hasone::HasOne;
+
+    use super::*;
+
+    mod shop {
+        use sea_orm::entity::prelude::*;
+
+        #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+        #[sea_orm(table_name = "shops")]
+        pub struct Model {
+            #[sea_orm(primary_key, auto_increment = false)]
+            pub id: Uuid,
+            pub code: String,
+        }
+
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+
+        impl ActiveModelBehavior for ActiveModel {}
+    }
+
+    mod manager {
+        use sea_orm::entity::prelude::*;
+
+        #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+        #[sea_orm(table_name = "managers")]
+        pub struct Model {
+            #[sea_orm(primary_key)]
+            pub id: i64,
+            pub shop_id: Option<i32>,
+            pub shop_code: Option<String>,
+        }
+
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+
+        impl ActiveModelBehavior for ActiveModel {}
+    }
+
+    const BY_CODE: HasOne<shop::Entity, manager::Entity> =
+        HasOne::new("manager", shop::Column::Code, manager::Column::ShopCode);
+    const BY_UUID_INTO_INT: HasOne<shop::Entity, manager::Entity> =
+        HasOne::new("manager", shop::Column::Id, manager::Column::ShopId);
+
+    fn registry() -> Registry {
+        let mut registry = Registry::new();
+        registry
+            .entity(Object::<shop::Entity>::new("Shop"))
+            .entity(Object::<manager::Entity>::new("Manager"));
+        registry
+    }
+
+    #[test]
+    fn a_foreign_key_of_the_source_keys_type_is_accepted() {
+        registry().has_one(&BY_CODE);
+    }
+
+    #[test]
+    #[should_panic(expected = "`Shop.manager`: the foreign key `managers.shop_id`")]
+    fn a_foreign_key_that_cannot_hold_the_source_key_is_refused_at_startup() {
+        registry().has_one(&BY_UUID_INTO_INT);
+    }
+
+    #[test]
+    fn integer_keys_of_any_width_match() {
+        use sea_orm::ColumnType;
+        assert!(same_key_type(
+            &ColumnKind::Int(ColumnType::Integer),
+            &ColumnKind::Int(ColumnType::BigInteger)
+        ));
+        assert!(!same_key_type(&ColumnKind::Uuid, &ColumnKind::Text(None)));
     }
 }

@@ -9,7 +9,9 @@ use entities::address::{self, Kind};
 use entities::profile::{self, Visibility};
 use entities::settings::{self, Theme};
 use entities::{project, user};
-use hasone_graphql::{App, EnumSpec, Limits, Mutation, Object, Query, Registry, Shared};
+use hasone_graphql::{
+    App, EnumSpec, Limits, Mutation, Object, Query, Registry, Shared, schema_builder,
+};
 use sea_orm::Value;
 
 /// The demo's registry.
@@ -133,14 +135,8 @@ pub type DemoSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// The schema, over `shared`, within `limits`.
 pub fn schema(shared: Shared, limits: &Limits) -> DemoSchema {
-    limits
-        .apply(Schema::build(
-            QueryRoot::default(),
-            MutationRoot::default(),
-            EmptySubscription,
-        ))
-        .data(shared)
-        .finish()
+    let (query, mutation) = (QueryRoot::default(), MutationRoot::default());
+    schema_builder(query, mutation, EmptySubscription, shared, limits).finish()
 }
 
 /// The schema in SDL, as committed in `schema.graphql`.

@@ -3,7 +3,7 @@
 use std::sync::LazyLock;
 
 use async_graphql::{EmptySubscription, MergedObject, Schema};
-use hasone_graphql::{App, Limits, Mutation, Object, Query, Registry, Shared};
+use hasone_graphql::{App, Limits, Mutation, Object, Query, Registry, Shared, schema_builder};
 
 use crate::entities::{address, capital, ceo, company, country};
 
@@ -41,12 +41,6 @@ pub fn schema(
     shared: Shared,
     limits: &Limits,
 ) -> Schema<QueryRoot, MutationRoot, EmptySubscription> {
-    limits
-        .apply(Schema::build(
-            QueryRoot::default(),
-            MutationRoot::default(),
-            EmptySubscription,
-        ))
-        .data(shared)
-        .finish()
+    let (query, mutation) = (QueryRoot::default(), MutationRoot::default());
+    schema_builder(query, mutation, EmptySubscription, shared, limits).finish()
 }

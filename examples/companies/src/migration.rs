@@ -98,14 +98,12 @@ impl MigrationTrait for CreateTables {
                             .unique_key(),
                     )
                     .col(ColumnDef::new(Ceos::Name).string().not_null())
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_ceos_company_id")
-                            .from(Ceos::Table, Ceos::CompanyId)
-                            .to(Companies::Table, Companies::Id)
-                            .on_delete(ForeignKeyAction::Cascade)
-                            .on_update(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(&mut foreign_key(
+                        "fk_ceos_company_id",
+                        (Ceos::Table, Ceos::CompanyId),
+                        (Companies::Table, Companies::Id),
+                        ForeignKeyAction::Cascade,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -129,13 +127,7 @@ impl MigrationTrait for CreateTables {
                 Table::create()
                     .table(Capitals::Table)
                     .if_not_exists()
-                    .col(
-                        ColumnDef::new(Capitals::Id)
-                            .big_integer()
-                            .not_null()
-                            .auto_increment()
-                            .primary_key(),
-                    )
+                    .col(big_id(Capitals::Id))
                     .col(
                         ColumnDef::new(Capitals::CountryCode)
                             .string_len(8)
@@ -143,14 +135,12 @@ impl MigrationTrait for CreateTables {
                             .unique_key(),
                     )
                     .col(ColumnDef::new(Capitals::Name).string().not_null())
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_capitals_country_code")
-                            .from(Capitals::Table, Capitals::CountryCode)
-                            .to(Countries::Table, Countries::Code)
-                            .on_delete(ForeignKeyAction::SetNull)
-                            .on_update(ForeignKeyAction::Cascade),
-                    )
+                    .foreign_key(&mut foreign_key(
+                        "fk_capitals_country_code",
+                        (Capitals::Table, Capitals::CountryCode),
+                        (Countries::Table, Countries::Code),
+                        ForeignKeyAction::SetNull,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -159,48 +149,32 @@ impl MigrationTrait for CreateTables {
                 Table::create()
                     .table(Addresses::Table)
                     .if_not_exists()
-                    .col(
-                        ColumnDef::new(Addresses::Id)
-                            .big_integer()
-                            .not_null()
-                            .auto_increment()
-                            .primary_key(),
-                    )
+                    .col(big_id(Addresses::Id))
                     .col(ColumnDef::new(Addresses::CompanyCode).string_len(32).null())
                     .col(ColumnDef::new(Addresses::CountryCode).string_len(8).null())
                     .col(ColumnDef::new(Addresses::Kind).string_len(16).not_null())
                     .col(ColumnDef::new(Addresses::Street).string().not_null())
                     .col(ColumnDef::new(Addresses::City).string().not_null())
-                    .index(
-                        Index::create()
-                            .name("ux_addresses_company_code_kind")
-                            .col(Addresses::CompanyCode)
-                            .col(Addresses::Kind)
-                            .unique(),
-                    )
-                    .index(
-                        Index::create()
-                            .name("ux_addresses_country_code_kind")
-                            .col(Addresses::CountryCode)
-                            .col(Addresses::Kind)
-                            .unique(),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_addresses_company_code")
-                            .from(Addresses::Table, Addresses::CompanyCode)
-                            .to(Companies::Table, Companies::Code)
-                            .on_delete(ForeignKeyAction::SetNull)
-                            .on_update(ForeignKeyAction::Cascade),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_addresses_country_code")
-                            .from(Addresses::Table, Addresses::CountryCode)
-                            .to(Countries::Table, Countries::Code)
-                            .on_delete(ForeignKeyAction::SetNull)
-                            .on_update(ForeignKeyAction::Cascade),
-                    )
+                    .index(&mut one_per_kind(
+                        "ux_addresses_company_code_kind",
+                        Addresses::CompanyCode,
+                    ))
+                    .index(&mut one_per_kind(
+                        "ux_addresses_country_code_kind",
+                        Addresses::CountryCode,
+                    ))
+                    .foreign_key(&mut foreign_key(
+                        "fk_addresses_company_code",
+                        (Addresses::Table, Addresses::CompanyCode),
+                        (Companies::Table, Companies::Code),
+                        ForeignKeyAction::SetNull,
+                    ))
+                    .foreign_key(&mut foreign_key(
+                        "fk_addresses_country_code",
+                        (Addresses::Table, Addresses::CountryCode),
+                        (Countries::Table, Countries::Code),
+                        ForeignKeyAction::SetNull,
+                    ))
                     .to_owned(),
             )
             .await
@@ -219,4 +193,42 @@ impl MigrationTrait for CreateTables {
         }
         Ok(())
     }
+}
+
+/// A 64-bit auto-increment primary key.
+fn big_id(column: impl IntoIden) -> ColumnDef {
+    ColumnDef::new(column)
+        .big_integer()
+        .not_null()
+        .auto_increment()
+        .primary_key()
+        .to_owned()
+}
+
+/// A foreign key that follows its source key (`ON UPDATE CASCADE`) and
+/// does `on_delete` when the source goes.
+fn foreign_key(
+    name: &str,
+    from: (impl IntoTableRef, impl IntoIden),
+    to: (impl IntoTableRef, impl IntoIden),
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(name)
+        .from(from.0, from.1)
+        .to(to.0, to.1)
+        .on_delete(on_delete)
+        .on_update(ForeignKeyAction::Cascade)
+        .to_owned()
+}
+
+/// At most one address of each kind per source: the unique index that
+/// keeps a scoped has-one to one target.
+fn one_per_kind(name: &str, foreign_key: impl IntoIden) -> IndexCreateStatement {
+    Index::create()
+        .name(name)
+        .col(foreign_key)
+        .col(Addresses::Kind)
+        .unique()
+        .to_owned()
 }

@@ -11,7 +11,7 @@ use async_graphql::registry::{
 };
 use indexmap::{IndexMap, IndexSet};
 
-use crate::names::{and_list, camel};
+use crate::names::{and_list, article, camel};
 use crate::registry::{AssocSpec, ColumnRole, FieldSpec, ObjectSpec, Registry};
 use crate::value::{ColumnKind, custom_scalars};
 
@@ -217,7 +217,8 @@ pub(crate) fn register(registry: &Registry, meta: &mut Meta) {
                 input_object(
                     &object.update_input(),
                     &format!(
-                        "Changes to a `{}`; omitted fields stay as they are.",
+                        "Changes to {} `{}`; omitted fields stay as they are.",
+                        article(&object.name),
                         object.name
                     ),
                     input_fields(object, true),

@@ -53,7 +53,7 @@ pub trait App: Send + Sync + 'static {
 
 /// What every request of a schema shares: the pool, the `schema`
 /// allowlist, the largest page. Put it in the schema with
-/// `Schema::build(…).data(Shared { … })`.
+/// [`schema_builder`], or `Schema::build(…).data(Shared { … })`.
 #[derive(Clone, Debug)]
 pub struct Shared {
     /// The pool every request's loaders and mutations use.
@@ -62,6 +62,26 @@ pub struct Shared {
     pub allowlist: Allowlist,
     /// The largest `first` a list accepts.
     pub max_page_size: u64,
+}
+
+/// A schema of the application's roots with `shared` in its data and
+/// `limits` applied (depth, complexity, introspection): add data of the
+/// application's own if it has some, then `finish()`.
+pub fn schema_builder<Q, M, S>(
+    query: Q,
+    mutation: M,
+    subscription: S,
+    shared: Shared,
+    limits: &crate::Limits,
+) -> async_graphql::SchemaBuilder<Q, M, S>
+where
+    Q: ObjectType + 'static,
+    M: ObjectType + 'static,
+    S: async_graphql::SubscriptionType + 'static,
+{
+    limits
+        .apply(async_graphql::Schema::build(query, mutation, subscription))
+        .data(shared)
 }
 
 /// The query fields of an application's registry: `node(id:)`, and each

@@ -326,19 +326,46 @@ fn required(value: Option<Value>, name: &str) -> Result<Value, ApiError> {
     value.ok_or_else(|| ApiError::bad_input(format!("argument `{name}` is required")))
 }
 
+/// What `set` and `create` both take: the arguments, the `schema` and the
+/// source id.
+struct LinkArgs {
+    args: Args,
+    schema: Option<SchemaName>,
+    source: Value,
+}
+
+impl LinkArgs {
+    fn of(
+        registry: &'static Registry,
+        assoc: &AssocSpec,
+        ctx: &Context<'_>,
+    ) -> Result<Self, ApiError> {
+        let args = Args::of(ctx)?;
+        let schema = schema_arg(ctx, args.string("schema"))?;
+        let source_arg = assoc.source_arg(registry);
+        let source = required(
+            id_arg(registry, assoc.source, &args, &source_arg, None)?,
+            &source_arg,
+        )?;
+        Ok(LinkArgs {
+            args,
+            schema,
+            source,
+        })
+    }
+}
+
 async fn set(
     registry: &'static Registry,
     a: usize,
     ctx: &Context<'_>,
 ) -> Result<GqlValue, ApiError> {
     let assoc = &registry.associations[a];
-    let args = Args::of(ctx)?;
-    let schema = schema_arg(ctx, args.string("schema"))?;
-    let source_arg = assoc.source_arg(registry);
-    let source = required(
-        id_arg(registry, assoc.source, &args, &source_arg, None)?,
-        &source_arg,
-    )?;
+    let LinkArgs {
+        args,
+        schema,
+        source,
+    } = LinkArgs::of(registry, assoc, ctx)?;
     let target = id_arg(
         registry,
         assoc.target,
@@ -361,13 +388,11 @@ async fn create(
     ctx: &Context<'_>,
 ) -> Result<GqlValue, ApiError> {
     let assoc = &registry.associations[a];
-    let args = Args::of(ctx)?;
-    let schema = schema_arg(ctx, args.string("schema"))?;
-    let source_arg = assoc.source_arg(registry);
-    let source = required(
-        id_arg(registry, assoc.source, &args, &source_arg, None)?,
-        &source_arg,
-    )?;
+    let LinkArgs {
+        args,
+        schema,
+        source,
+    } = LinkArgs::of(registry, assoc, ctx)?;
     let target = &registry.objects[assoc.target];
     let values = input_values(target, args.get("input"), false)?;
     let db = &shared(ctx)?.db;
