@@ -79,6 +79,7 @@ backend_tests!(
     set_and_unlink_through_a_text_primary_key,
     one_association_name_on_two_sources_never_mixes,
     pages_cost_one_statement_per_association,
+    without_tenancy_nothing_takes_a_schema,
 );
 
 fn company(i: u128) -> String {
@@ -331,5 +332,58 @@ async fn pages_cost_one_statement_per_association(app: App) -> App {
     // page, capital, address; capital.country is the page's, and its
     // address the same key as the page's own address field.
     assert_eq!(statements, 3, "{resp}");
+    app
+}
+
+/// The registry declares no tenancy: no field or mutation has a `schema`
+/// argument, and each association gave its source a field and its target
+/// the inverse.
+async fn without_tenancy_nothing_takes_a_schema(app: App) -> App {
+    let d = app
+        .data(
+            "{ __schema { types { name fields { name args { name } } } } }",
+            json!({}),
+        )
+        .await;
+    let types = d["__schema"]["types"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let mut with_schema = Vec::new();
+    for ty in &types {
+        for field in ty["fields"].as_array().into_iter().flatten() {
+            let args = field["args"].as_array().into_iter().flatten();
+            if args.clone().any(|a| a["name"] == json!("schema")) {
+                with_schema.push(format!("{}.{}", ty["name"], field["name"]));
+            }
+        }
+    }
+    assert!(with_schema.is_empty(), "{with_schema:?}");
+    let fields = |name: &str| -> Vec<String> {
+        types
+            .iter()
+            .find(|t| t["name"] == json!(name))
+            .and_then(|t| t["fields"].as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f["name"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let company = fields("Company");
+    for field in ["ceo", "address", "headOffice"] {
+        assert!(company.iter().any(|f| f == field), "{field} in {company:?}");
+    }
+    let address = fields("Address");
+    for field in ["company", "country"] {
+        assert!(address.iter().any(|f| f == field), "{field} in {address:?}");
+    }
+    let mutations = fields("MutationRoot");
+    for field in [
+        "setCompanyCeo",
+        "setCompanyHeadOffice",
+        "createCountryAddress",
+    ] {
+        assert!(mutations.iter().any(|f| f == field), "{field}");
+    }
     app
 }
