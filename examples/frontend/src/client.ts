@@ -63,6 +63,16 @@ export async function request<TResult, TVariables>(
   return body.data;
 }
 
+/**
+ * A mutation's result. Mutation fields are nullable (a failed one is null
+ * and the others still answer); `request` has already thrown on its error,
+ * so null here means the server broke the contract.
+ */
+function present<T>(value: T | null | undefined, field: string): T {
+  if (value == null) throw new HasoneError([{ message: `${field} is null without an error` }]);
+  return value;
+}
+
 type User = NonNullable<UserWithHasOneQuery['user']>;
 
 /** One line about a user's has-one targets; null fields are absent targets. */
@@ -108,10 +118,11 @@ export async function moveBillingAddress(
   addressId: string | null,
 ): Promise<string | null> {
   try {
-    const { setUserBillingAddress } = await request(endpoint, SetUserBillingAddressDocument, {
+    const data = await request(endpoint, SetUserBillingAddressDocument, {
       userId,
       addressId,
     });
+    const setUserBillingAddress = present(data.setUserBillingAddress, 'setUserBillingAddress');
     const kind: 'BILLING' | 'SHIPPING' | null = setUserBillingAddress.billingAddress?.kind ?? null;
     if (addressId !== null && kind !== 'BILLING') throw new Error(`linked as ${kind}`);
     return setUserBillingAddress.previous?.id ?? null;
@@ -127,12 +138,13 @@ export async function startProject(
   userId: string,
   name: string,
   schema?: string,
-): Promise<CreateUserProjectMutation['createUserProject']> {
-  const { createUserProject } = await request(endpoint, CreateUserProjectDocument, {
+): Promise<NonNullable<CreateUserProjectMutation['createUserProject']>> {
+  const data = await request(endpoint, CreateUserProjectDocument, {
     userId,
     input: { name },
     schema: schema ?? null,
   });
+  const createUserProject = present(data.createUserProject, 'createUserProject');
   // The project it replaced, if any, is unlinked: its owner is now null.
   if (createUserProject.previous && createUserProject.previous.ownerId !== null) {
     throw new Error('previous project still owned');
