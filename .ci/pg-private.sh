@@ -18,9 +18,17 @@ pg_private_start() { # NAME PORT [initdb args...]
   local name=$1 port=$2 dir="$PG_PRIVATE_ROOT/$1"
   shift 2
   pg_private_remove "$name"
-  if ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port "; then
+  # A port inside the ephemeral range (ip_local_port_range) can be held by
+  # any outgoing connection, so private clusters use ports below it.
+  local low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  if [ "$port" -ge "$low" ]; then
+    echo "port $port is in the ephemeral range (from $low); pick one below it" >&2
+    return 1
+  fi
+  if ss -tan 2>/dev/null | grep -q "127.0.0.1:$port "; then
     echo "port $port is taken; the private cluster $name cannot use it" >&2
-    ss -ltnp | grep ":$port " >&2 || true
+    ss -tanp | grep ":$port " >&2 || true
     return 1
   fi
   mkdir -p "$dir"

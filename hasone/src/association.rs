@@ -131,6 +131,13 @@ impl<S: EntityTrait, T: EntityTrait> HasOne<S, T> {
         })
     }
 
+    /// Whether the foreign key is the target's primary key (a shared-key
+    /// one-to-one): a target belongs to its source for good, so `set`
+    /// cannot move one to another source, and `create` replaces it.
+    pub fn shares_primary_key(&self) -> bool {
+        self.foreign_key.as_str() == crate::pk_column::<T>().as_str()
+    }
+
     /// Whether `set` and `create` delete the previous target.
     pub fn destroys_previous(&self) -> bool {
         self.destroy_previous || !self.nullable()

@@ -168,6 +168,13 @@ where
                 destroyed: false,
             });
         }
+        if target.is_some() && self.shares_primary_key() {
+            return Err(Error::BadInput(format!(
+                "`{}` shares its primary key `{}` with its source: a target cannot move to another source; create one instead",
+                self.name,
+                self.foreign_key_name()
+            )));
+        }
         if target.is_none() && current.is_some() && !self.nullable() && !self.destroy_previous {
             return Err(Error::BadInput(format!(
                 "`{}` cannot be unlinked: its foreign key `{}` is NOT NULL, so the target would be deleted; link another target instead, or declare `destroy_previous`",

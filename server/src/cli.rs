@@ -1,4 +1,4 @@
-//! Command line: `hasone [serve|migrate|seed|print-schema]`.
+//! Command line: `hasone [serve|migrate|seed|print-schema|generate]`.
 
 use std::error::Error;
 
@@ -32,6 +32,10 @@ pub enum Command {
     Seed,
     /// Print the GraphQL schema (SDL) to standard output.
     PrintSchema,
+    /// Read an existing database and write a Cargo project that serves it
+    /// with hasone: entities, a has-one association for every one-to-one
+    /// foreign key, a binary (docs/generate.md).
+    Generate(hasone_generate::GenerateArgs),
 }
 
 pub async fn run(cli: Cli) -> Result<(), Box<dyn Error>> {
@@ -61,6 +65,26 @@ pub async fn run(cli: Cli) -> Result<(), Box<dyn Error>> {
         }
         Command::PrintSchema => {
             print!("{}", app::sdl());
+        }
+        Command::Generate(args) => {
+            let outcome = hasone_generate::run(&args).await?;
+            print!("{}", hasone_generate::write::report(&outcome.plan));
+            let out = args.out.display();
+            match (args.check, outcome.changed.is_empty()) {
+                (true, true) => println!("{out} matches the database"),
+                (true, false) => {
+                    return Err(format!(
+                        "{out} differs from what the database gives now: {}",
+                        outcome.changed.join(", ")
+                    )
+                    .into());
+                }
+                (false, true) => println!("{out} was already up to date"),
+                (false, false) => println!(
+                    "wrote {} files to {out}; serve it with `cd {out} && cargo run --release`",
+                    outcome.changed.len()
+                ),
+            }
         }
     }
     Ok(())

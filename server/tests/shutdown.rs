@@ -7,53 +7,21 @@
 //! the start of its graceful shutdown; the test waits for those lines,
 //! each within a generous bound that only a hung server reaches.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use hasone_testkit::ProcessLog;
 
 use sea_orm::{
     ConnectionTrait, Database, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use serde_json::{Value, json};
 
-/// How long any awaited log line or exit may take: only a hung server
-/// reaches it.
-const BOUND: Duration = Duration::from_secs(30);
-
 /// How long the mutation stays blocked after the shutdown began.
 const HOLD: Duration = Duration::from_secs(1);
 
-/// The server's log, line by line, read on a thread of its own.
-struct Log(Receiver<String>);
-
-impl Log {
-    fn of(server: &mut Child) -> Log {
-        let stdout = server.stdout.take().expect("piped stdout");
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Log(rx)
-    }
-
-    /// The first line from now on that contains `needle`.
-    fn wait_for(&self, needle: &str) -> String {
-        let deadline = Instant::now() + BOUND;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.0.recv_timeout(left) {
-                Ok(line) if line.contains(needle) => return line,
-                Ok(_) => {}
-                Err(err) => panic!("no log line with {needle:?} ({err})"),
-            }
-        }
-    }
-}
+/// How long the server may take to exit once the request is answered.
+const BOUND: Duration = ProcessLog::BOUND;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_finishes_in_flight_requests() {
@@ -74,14 +42,8 @@ async fn sigterm_finishes_in_flight_requests() {
         .stdout(Stdio::piped())
         .spawn()
         .expect("start hasone");
-    let log = Log::of(&mut server);
-    let line = log.wait_for("serving GraphQL at http://");
-    let base = line
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.strip_suffix("/graphql"))
-        .map(|addr| format!("http://{addr}"))
-        .unwrap_or_else(|| panic!("no address in {line:?}"));
+    let log = ProcessLog::of(&mut server);
+    let base = log.wait_for_address();
     let client = reqwest::Client::new();
 
     // Hold SQLite's write lock: the mutation below waits on it.

@@ -293,3 +293,84 @@ macro_rules! backend_tests {
         }
     };
 }
+
+/// The standard output of a server process under test, line by line, read
+/// on a thread of its own: tests wait for what the server says it did
+/// (the address it bound, a request it started) instead of guessing how
+/// long it takes.
+pub struct ProcessLog(std::sync::mpsc::Receiver<String>);
+
+impl ProcessLog {
+    /// How long [`ProcessLog::wait_for`] waits: only a hung server reaches it.
+    pub const BOUND: std::time::Duration = std::time::Duration::from_secs(30);
+
+    /// Takes over `child`'s piped standard output.
+    ///
+    /// # Panics
+    /// When the child's standard output was not piped.
+    pub fn of(child: &mut std::process::Child) -> ProcessLog {
+        use std::io::BufRead;
+        let stdout = child.stdout.take().expect("the child's stdout is piped");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        ProcessLog(rx)
+    }
+
+    /// The first line from now on that contains `needle`.
+    ///
+    /// # Panics
+    /// When none comes within [`ProcessLog::BOUND`] or the process ends.
+    pub fn wait_for(&self, needle: &str) -> String {
+        self.wait_until(needle, |line| line.contains(needle))
+    }
+
+    /// The first line from now on that `wanted` accepts (`what` names it
+    /// in the panic message).
+    pub fn wait_until(&self, what: &str, wanted: impl Fn(&str) -> bool) -> String {
+        let deadline = std::time::Instant::now() + Self::BOUND;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.0.recv_timeout(left) {
+                Ok(line) if wanted(&line) => return line,
+                Ok(_) => {}
+                Err(err) => panic!("no log line with {what:?} ({err})"),
+            }
+        }
+    }
+
+    /// The base URL (`http://host:port`) of hasone-actix's "serving GraphQL
+    /// at http://…/graphql" line.
+    pub fn wait_for_address(&self) -> String {
+        let line = self.wait_for("serving GraphQL at http://");
+        line.split("http://")
+            .nth(1)
+            .and_then(|rest| rest.trim().strip_suffix("/graphql"))
+            .map(|addr| format!("http://{addr}"))
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+    }
+
+    /// The SQL statements of the request with id `request_id`, from its
+    /// `graphql` log line (`statements=N`).
+    pub fn statements_of(&self, request_id: &str) -> u64 {
+        let (plain, quoted) = (
+            format!("request_id={request_id} "),
+            format!("request_id=\"{request_id}\""),
+        );
+        let line = self.wait_until(&plain, |line| {
+            line.contains("statements=") && (line.contains(&plain) || line.contains(&quoted))
+        });
+        line.split_whitespace()
+            .find_map(|part| part.strip_prefix("statements="))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no statement count in {line:?}"))
+    }
+}
