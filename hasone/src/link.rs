@@ -3,15 +3,16 @@
 
 use std::fmt::Debug;
 
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, IntoValueTuple};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr,
-    EntityTrait, ModelTrait, QueryFilter, QuerySelect, QueryTrait, SqliteTransactionMode,
-    TransactionOptions, TransactionTrait, Value,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, DbBackend, DbErr, EntityTrait, IntoActiveModel, ModelTrait, QueryFilter,
+    QuerySelect, QueryTrait, SqliteTransactionMode, TransactionOptions, TransactionTrait, Value,
 };
 
 use crate::association::HasOne;
 use crate::error::{Error, is_transient};
+use crate::key::normalise;
 use crate::load::condition;
 use crate::scope::Conditions;
 use crate::table::{Id, find_by_id, pk_column, pk_value, reload, table};
@@ -151,11 +152,13 @@ where
     ) -> Result<Linked<S, T>, Error> {
         let source = lock_source::<S, _>(txn, source_id).await?;
         let key = self.linkable_key(&source)?;
-        let target = match target_id {
-            Some(id) => Some(find_by_id::<T, _>(txn, id, schema).await?),
-            None => None,
+        let (target, current) = match target_id {
+            Some(id) => {
+                let (target, current) = self.target_and_current(txn, id, &key, schema).await?;
+                (Some(target), current)
+            }
+            None => (None, self.current(txn, &key, schema).await?),
         };
-        let current = self.current(txn, &key, schema).await?;
         let already = match (&current, &target) {
             (Some(c), Some(t)) => pk_value::<T>(c) == pk_value::<T>(t),
             _ => false,
@@ -187,10 +190,7 @@ where
             None => (None, false),
         };
         let target = match target {
-            Some(t) => {
-                self.link(txn, &t, &key, schema).await?;
-                Some(reload::<T, _>(txn, &t, schema).await?)
-            }
+            Some(t) => Some(self.link(txn, &t, &key, schema).await?),
             None => None,
         };
         Ok(Linked {
@@ -214,6 +214,7 @@ where
     ) -> Result<Linked<S, T>, Error>
     where
         A: ActiveModelTrait<Entity = T> + Clone + Send,
+        T::Model: IntoActiveModel<A>,
     {
         retrying(|| async {
             let txn = begin_write(db).await?;
@@ -236,6 +237,7 @@ where
     ) -> Result<Linked<S, T>, Error>
     where
         A: ActiveModelTrait<Entity = T> + Send,
+        T::Model: IntoActiveModel<A>,
     {
         let source = lock_source::<S, _>(txn, source_id).await?;
         let key = self.linkable_key(&source)?;
@@ -249,8 +251,16 @@ where
         }
         let mut insert = T::insert(values);
         QueryTrait::query(&mut insert).into_table(table::<T>(schema));
-        let id = insert.exec(txn).await?.last_insert_id;
-        let target = find_by_id::<T, _>(txn, id, schema).await?;
+        // `INSERT … RETURNING` where the database has it. Elsewhere
+        // (MariaDB) the row is read back by id from the table it went to:
+        // SeaORM's own fallback would read the entity's default table, not
+        // the tenant schema's.
+        let target = if txn.support_returning() {
+            insert.exec_with_returning(txn).await?
+        } else {
+            let id = insert.exec(txn).await?.last_insert_id;
+            find_by_id::<T, _>(txn, id, schema).await?
+        };
         Ok(Linked {
             source,
             target: Some(target),
@@ -292,6 +302,67 @@ where
         query.one(db).await
     }
 
+    /// The target `id` and the target linked to `key` (the current one),
+    /// both locked. PostgreSQL and SQLite read both in one statement; on
+    /// MariaDB, where `WHERE pk = ? OR fk = ? FOR UPDATE` can lock every
+    /// row it scans, they are two lookups by index.
+    async fn target_and_current<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        id: Id<T>,
+        key: &Value,
+        schema: Option<&SchemaName>,
+    ) -> Result<(T::Model, Option<T::Model>), Error> {
+        if db.get_database_backend() == DbBackend::MySql {
+            let target = find_by_id::<T, _>(db, id, schema).await?;
+            return Ok((target, self.current(db, key, schema).await?));
+        }
+        let Some(wanted) = id.clone().into_value_tuple().into_iter().next() else {
+            return Err(Error::not_found::<T>(&id));
+        };
+        let mut query = T::find()
+            .filter(
+                Condition::any()
+                    .add(pk_column::<T>().eq(wanted.clone()))
+                    .add(condition(
+                        &self.lookup(),
+                        vec![key.clone()],
+                        &Conditions::none(),
+                    )),
+            )
+            .lock_exclusive();
+        QueryTrait::query(&mut query)
+            .from_clear()
+            .from(table::<T>(schema));
+        let rows = query.all(db).await?;
+        let (targets, others): (Vec<_>, Vec<_>) = rows
+            .into_iter()
+            .partition(|row| normalise(pk_value::<T>(row)) == normalise(wanted.clone()));
+        let target = targets
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::not_found::<T>(&id))?;
+        // Any other row matched the lookup. With none, the target is the
+        // current one when it matches the lookup itself (the unique key
+        // allows one row per source).
+        let current = match others.into_iter().next() {
+            Some(other) => Some(other),
+            None if self.matches_lookup(&target, key) => Some(target.clone()),
+            None => None,
+        };
+        Ok((target, current))
+    }
+
+    /// Whether `row` is what the lookup for `key` finds: its foreign key is
+    /// `key` and it has the association scope's values.
+    fn matches_lookup(&self, row: &T::Model, key: &Value) -> bool {
+        normalise(row.get(self.foreign_key)) == normalise(key.clone())
+            && self
+                .scope
+                .iter()
+                .all(|(col, value)| normalise(row.get(*col)) == normalise(Value::from(*value)))
+    }
+
     /// Unlinks the current target, or deletes it when the association
     /// destroys its previous target; returns it and whether it was deleted.
     async fn release<C: ConnectionTrait>(
@@ -307,40 +378,56 @@ where
             delete.exec(db).await?;
             return Ok((Some(current), true));
         }
-        self.update(
-            db,
-            &current,
-            vec![(self.foreign_key, key.as_null())],
-            schema,
-        )
-        .await?;
-        Ok((Some(reload::<T, _>(db, &current, schema).await?), false))
+        let unlinked = self
+            .update(
+                db,
+                &current,
+                vec![(self.foreign_key, key.as_null())],
+                schema,
+            )
+            .await?;
+        Ok((Some(unlinked), false))
     }
 
+    /// Links `target` to `key`, with the association scope; returns the row
+    /// as it reads now.
     async fn link<C: ConnectionTrait>(
         &self,
         db: &C,
         target: &T::Model,
         key: &Value,
         schema: Option<&SchemaName>,
-    ) -> Result<(), DbErr> {
+    ) -> Result<T::Model, Error> {
         let mut values = vec![(self.foreign_key, key.clone())];
         values.extend(self.scope.iter().map(|(c, v)| (*c, Value::from(*v))));
         self.update(db, target, values, schema).await
     }
 
+    /// Sets `values` on `target` and returns the row as it reads now: one
+    /// `UPDATE … RETURNING` where the database has it, an `UPDATE` and a
+    /// `SELECT` where it has not (MariaDB).
     async fn update<C: ConnectionTrait>(
         &self,
         db: &C,
         target: &T::Model,
         values: Vec<(T::Column, Value)>,
         schema: Option<&SchemaName>,
-    ) -> Result<(), DbErr> {
-        let mut update = T::update_many().filter(pk_column::<T>().eq(pk_value::<T>(target)));
+    ) -> Result<T::Model, Error> {
+        let pk = pk_value::<T>(target);
+        let mut update = T::update_many().filter(pk_column::<T>().eq(pk.clone()));
         for (col, value) in values {
             update = update.col_expr(col, Expr::value(value));
         }
         QueryTrait::query(&mut update).table(table::<T>(schema));
-        update.exec(db).await.map(|_| ())
+        if !db.support_returning() {
+            update.exec(db).await?;
+            return reload::<T, _>(db, target, schema).await;
+        }
+        update
+            .exec_with_returning(db)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::not_found::<T>(&pk))
     }
 }

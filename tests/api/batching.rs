@@ -1,7 +1,10 @@
 //! Batching, proven by counting the SQL statements the server issues.
 
 use hasone_tests::{Options, TestApp, at, backend_tests};
+use sea_orm::DbBackend;
 use serde_json::{Value, json};
+
+use crate::{address_of, profile_of, unlinked_address, unlinked_profile};
 
 const FOUR_FIELDS: &str = "query($n: Int) { users(first: $n) { edges { node { id \
     profile { id } billingAddress { id } shippingAddress { id } project { id } } } } }";
@@ -22,6 +25,7 @@ backend_tests!(
     skipped_fields_cost_no_statement,
     each_scope_set_is_its_own_statement,
     loaders_do_not_outlive_a_request,
+    mutations_cost_four_statements_where_update_returns_rows,
 );
 
 async fn one_statement_per_has_one_field_whatever_the_page_size(app: TestApp) -> TestApp {
@@ -163,5 +167,97 @@ async fn loaders_do_not_outlive_a_request(app: TestApp) -> TestApp {
     let (_, first) = app.gql_counted(FOUR_FIELDS, json!({ "n": 20 })).await;
     let (_, second) = app.gql_counted(FOUR_FIELDS, json!({ "n": 20 })).await;
     assert_eq!(first, second, "the second request hit a cache of the first");
+    app
+}
+
+/// `set` and `create` from the core, counted: PostgreSQL and SQLite read
+/// the new target and the current one in one locked `SELECT` and take
+/// every row back from `UPDATE`/`INSERT … RETURNING`; MariaDB has no
+/// `UPDATE … RETURNING` and locks the two by index, so it reads them apart.
+async fn mutations_cost_four_statements_where_update_returns_rows(app: TestApp) -> TestApp {
+    let returning = app.db.get_database_backend() != DbBackend::MySql;
+    let expect = |returning_count: u64, other: u64| if returning { returning_count } else { other };
+
+    // Move: lock the source, read target and current, unlink, link.
+    let old = profile_of(&app, 1).await.expect("user 1 has a profile");
+    let new = unlinked_profile(&app).await;
+    let q = "mutation($p: ID) { setUserProfile(userId: \"User:1\", profileId: $p) { \
+        profile { rowId } previous { rowId } } }";
+    let (resp, statements) = app
+        .gql_counted(q, json!({ "p": format!("Profile:{new}") }))
+        .await;
+    assert_eq!(
+        at(&resp, "data.setUserProfile.profile.rowId"),
+        &json!(new),
+        "{resp}"
+    );
+    assert_eq!(
+        at(&resp, "data.setUserProfile.previous.rowId"),
+        &json!(old),
+        "{resp}"
+    );
+    assert_eq!(statements, expect(4, 7), "set that moves: {resp}");
+
+    // The linked target again: lock, one read, nothing written.
+    let (resp, statements) = app
+        .gql_counted(q, json!({ "p": format!("Profile:{new}") }))
+        .await;
+    assert_eq!(
+        at(&resp, "data.setUserProfile.previous"),
+        &Value::Null,
+        "{resp}"
+    );
+    assert_eq!(statements, expect(2, 3), "set of the linked target: {resp}");
+
+    // Unlink: lock, current, unlink.
+    let (resp, statements) = app.gql_counted(q, json!({ "p": null })).await;
+    assert_eq!(
+        at(&resp, "data.setUserProfile.previous.rowId"),
+        &json!(new),
+        "{resp}"
+    );
+    assert_eq!(statements, expect(3, 4), "set(null): {resp}");
+
+    // A scoped association: the scope is assigned in the same UPDATE.
+    let billing = address_of(&app, 2, "billing")
+        .await
+        .expect("user 2 has a billing address");
+    let other = unlinked_address(&app, "billing").await;
+    let q = "mutation($a: ID) { setUserBillingAddress(userId: \"User:2\", billingAddressId: $a) { \
+        billingAddress { rowId } previous { rowId } } }";
+    let (resp, statements) = app
+        .gql_counted(q, json!({ "a": format!("Address:{other}") }))
+        .await;
+    assert_eq!(
+        at(&resp, "data.setUserBillingAddress.previous.rowId"),
+        &json!(billing),
+        "{resp}"
+    );
+    assert_eq!(statements, expect(4, 7), "scoped set: {resp}");
+
+    // Create over a current target: lock, current, unlink, insert.
+    let q = "mutation { createUserProfile(userId: \"User:1\", input: { bio: \"x\" }) { \
+        profile { rowId } previous { rowId } } }";
+    let (resp, statements) = app.gql_counted(q, json!({})).await;
+    assert_eq!(
+        at(&resp, "data.createUserProfile.previous"),
+        &Value::Null,
+        "{resp}"
+    );
+    assert_eq!(
+        statements,
+        expect(3, 4),
+        "create on no current target: {resp}"
+    );
+    let (resp, statements) = app.gql_counted(q, json!({})).await;
+    assert!(
+        at(&resp, "data.createUserProfile.previous.rowId").is_i64(),
+        "{resp}"
+    );
+    assert_eq!(
+        statements,
+        expect(4, 6),
+        "create over a current target: {resp}"
+    );
     app
 }

@@ -37,6 +37,9 @@ async fn one_source_links_different_targets_in_two_schemas(app: TestApp) -> Test
     let (a, b) = (app.schema("tenant_a"), app.schema("tenant_b"));
     let in_a = create_profile(&app, 1, "in a", &a).await;
     assert_eq!(at(&in_a, "profile.userId"), &json!("User:1"));
+    // The row read back is the tenant's (the public table has a profile
+    // with the same row id and another bio).
+    assert_eq!(at(&in_a, "profile.bio"), &json!("in a"));
     assert_eq!(at(&in_a, "profile.id"), &json!(format!("Profile:{a}:1")));
     assert_eq!(in_a["previous"], Value::Null);
     create_profile(&app, 1, "in b", &b).await;
