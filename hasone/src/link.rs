@@ -7,7 +7,8 @@ use sea_orm::sea_query::{Expr, IntoValueTuple};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
     DatabaseTransaction, DbBackend, DbErr, EntityTrait, IntoActiveModel, ModelTrait, QueryFilter,
-    QuerySelect, QueryTrait, SqliteTransactionMode, TransactionOptions, TransactionTrait, Value,
+    QuerySelect, QueryTrait, Select, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    Value,
 };
 
 use crate::association::HasOne;
@@ -89,6 +90,16 @@ where
         .one(db)
         .await?
         .ok_or_else(|| Error::not_found::<S>(&id))
+}
+
+/// The rows of `T` in `schema` that meet `cond`, locked (`FOR UPDATE`
+/// where the database has it).
+fn locked<T: EntityTrait>(cond: Condition, schema: Option<&SchemaName>) -> Select<T> {
+    let mut query = T::find().filter(cond).lock_exclusive();
+    QueryTrait::query(&mut query)
+        .from_clear()
+        .from(table::<T>(schema));
+    query
 }
 
 impl<S: EntityTrait, T: EntityTrait> HasOne<S, T>
@@ -289,17 +300,15 @@ where
         key: &Value,
         schema: Option<&SchemaName>,
     ) -> Result<Option<T::Model>, DbErr> {
-        let mut query = T::find()
-            .filter(condition(
-                &self.lookup(),
-                vec![key.clone()],
-                &Conditions::none(),
-            ))
-            .lock_exclusive();
-        QueryTrait::query(&mut query)
-            .from_clear()
-            .from(table::<T>(schema));
-        query.one(db).await
+        locked::<T>(self.current_condition(key), schema)
+            .one(db)
+            .await
+    }
+
+    /// What finds the target linked to `key`: the foreign key and the
+    /// association scope, no model scope.
+    fn current_condition(&self, key: &Value) -> Condition {
+        condition(&self.lookup(), vec![key.clone()], &Conditions::none())
     }
 
     /// The target `id` and the target linked to `key` (the current one),
@@ -320,21 +329,10 @@ where
         let Some(wanted) = id.clone().into_value_tuple().into_iter().next() else {
             return Err(Error::not_found::<T>(&id));
         };
-        let mut query = T::find()
-            .filter(
-                Condition::any()
-                    .add(pk_column::<T>().eq(wanted.clone()))
-                    .add(condition(
-                        &self.lookup(),
-                        vec![key.clone()],
-                        &Conditions::none(),
-                    )),
-            )
-            .lock_exclusive();
-        QueryTrait::query(&mut query)
-            .from_clear()
-            .from(table::<T>(schema));
-        let rows = query.all(db).await?;
+        let either = Condition::any()
+            .add(pk_column::<T>().eq(wanted.clone()))
+            .add(self.current_condition(key));
+        let rows = locked::<T>(either, schema).all(db).await?;
         let (targets, others): (Vec<_>, Vec<_>) = rows
             .into_iter()
             .partition(|row| normalise(pk_value::<T>(row)) == normalise(wanted.clone()));
