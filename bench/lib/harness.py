@@ -137,8 +137,48 @@ def status_kb(pid, field):
     return 0
 
 
+def parents():
+    """{pid: parent pid} of every process."""
+    out = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                out[int(pid)] = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    return out
+
+
+def process_tree(pid):
+    """`pid` and all its descendants (a multi-process server: node:cluster's primary and workers)."""
+    if not pid:
+        return []
+    children = {}
+    for child, parent in parents().items():
+        children.setdefault(parent, []).append(child)
+    tree, todo = [], [int(pid)]
+    while todo:
+        p = todo.pop()
+        tree.append(p)
+        todo.extend(children.get(p, []))
+    return tree
+
+
+def tree_kb(pid, field):
+    """The sum of a /proc/PID/status field over the process tree of `pid`."""
+    total = 0
+    for p in process_tree(pid):
+        try:
+            total += status_kb(p, field)
+        except OSError:
+            pass
+    return total
+
+
 def cmd_rss(a):
-    print(status_kb(a.pid, "VmRSS"))
+    print(tree_kb(a.pid, "VmRSS"))
 
 
 # --------------------------------------------------------------------------
@@ -174,6 +214,35 @@ def normalize(value):
     return value
 
 
+# seaography: has-one relations are connections (`{nodes: [...]}`), ids are
+# the integer primary keys, Q1's user is a filtered list aliased `user`.
+SG_TYPES = {"user": "User", "users": "User", "profile": "Profile", "billingAddress": "Address",
+            "shippingAddress": "Address", "project": "Project"}
+SG_ONE = ("profile", "billingAddress", "shippingAddress", "project", "user")
+
+
+def normalize_seaography(value, typename=None):
+    """seaography's answer in hasone's shape: `users {edges {node}}`, one object or null per
+    has-one, `Type:id` ids."""
+    if isinstance(value, list):
+        return [normalize_seaography(v, typename) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for k, v in value.items():
+        if k == "id":
+            out[k] = f"{typename}:{v}"
+        elif k == "users" and isinstance(v, dict) and "nodes" in v:
+            out[k] = {"edges": [{"node": normalize_seaography(n, "User")} for n in v["nodes"]]}
+        elif k in SG_ONE and isinstance(v, dict) and "nodes" in v:
+            if len(v["nodes"]) > 1:
+                die(f"seaography: {k} has {len(v['nodes'])} rows where a has-one has at most one")
+            out[k] = normalize_seaography(v["nodes"][0], SG_TYPES[k]) if v["nodes"] else None
+        else:
+            out[k] = normalize_seaography(v, SG_TYPES.get(k, typename))
+    return out
+
+
 def check_response(name, what, status, body):
     if status != 200:
         die(f"{name} {what}: HTTP {status}: {body[:500]!r}")
@@ -195,7 +264,7 @@ def cmd_verify(a):
             body = open(os.path.join(a.bodies, f"{w}.json")).read()
             status, resp = post(a.url, body)
             doc = check_response(a.name, w, status, resp)
-            data = normalize(doc["data"])
+            data = normalize_seaography(doc["data"]) if a.name == "seaography" else normalize(doc["data"])
             edges = (data.get("users") or {}).get("edges")
             if w != "q1" and (not edges or len(edges) != 100):
                 die(f"{a.name} {w}: expected 100 users, got {len(edges or [])}")
@@ -222,11 +291,16 @@ def cmd_verify(a):
             status, resp = post(a.url, body)
             doc = check_response(a.name, f"m1 {kind}", status, resp)
             payload = normalize(doc["data"])
-            target = next(iter(payload.values()))
-            target = target.get("profile") or target.get("result")
+            if "link" in payload:  # seaography: unlink, then link (a list for an update)
+                target = payload["link"]
+                if isinstance(target, list):
+                    target = target[0] if target else None
+            else:
+                target = next(iter(payload.values()))
+                target = target.get("profile") or target.get("result")
             if not target or str(target.get("userId")) not in (str(user), f"User:{user}"):
                 die(f"{a.name} m1 {kind}: the payload does not link user {user}: {json.dumps(doc)}")
-            if kind == "set" and target.get("id") != f"Profile:{profile}":
+            if kind == "set" and str(target.get("id")) not in (f"Profile:{profile}", str(profile)):
                 die(f"{a.name} m1 set: the payload does not show profile {profile}: {json.dumps(doc)}")
             sizes[kind] = len(resp)
         print(f"{a.name}: m1 set/create answer HTTP 200 without errors (bytes: {sizes})")
@@ -392,7 +466,9 @@ class PgCpuPoller(threading.Thread):
 
     Its backends (found by the database name in their process title) and the
     cluster's background processes (WAL writer, checkpointer, ...); backends of
-    other databases, i.e. other users of the server, are left out. Polled every
+    other databases, i.e. other users of the server, are left out. With
+    BENCH_PG_POSTMASTER set (bench/run's private cluster), only that
+    postmaster's children are looked at, never another cluster's processes. Polled every
     200 ms so that backends which exit (pgbench's, at its end) are counted up
     to their last poll.
     """
@@ -401,12 +477,17 @@ class PgCpuPoller(threading.Thread):
         super().__init__(daemon=True)
         self.db, self.stop = db, threading.Event()
         self.first, self.last = {}, {}
+        # bench/run's private cluster: only its postmaster's children count.
+        self.postmaster = int(os.environ.get("BENCH_PG_POSTMASTER") or 0) or None
         self.sample(initial=True)
 
     def sample(self, initial=False):
         needle = f" {self.db} "
+        ppid = parents() if self.postmaster else None
         for pid in os.listdir("/proc"):
             if not pid.isdigit():
+                continue
+            if ppid is not None and ppid.get(int(pid)) != self.postmaster:
                 continue
             try:
                 with open(f"/proc/{pid}/comm") as f:
@@ -450,7 +531,7 @@ class RssPoller(threading.Thread):
     def run(self):
         while not self.stop.is_set():
             try:
-                self.peak = max(self.peak, status_kb(self.pid, "VmRSS"))
+                self.peak = max(self.peak, tree_kb(self.pid, "VmRSS"))
             except OSError:
                 return
             self.stop.wait(0.1)
@@ -459,13 +540,19 @@ class RssPoller(threading.Thread):
 def run_measured(cmd, env, db, server_pid=None):
     """Runs the load generator; returns its output and the CPU split."""
     poller = None
+    tree = process_tree(server_pid)
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/clear_refs", "w") as f:
+                f.write("5")  # resets VmHWM to the current RSS
+        except OSError:
+            pass
     if server_pid:
-        with open(f"/proc/{server_pid}/clear_refs", "w") as f:
-            f.write("5")  # resets VmHWM to the current RSS
         poller = RssPoller(server_pid)
         poller.start()
     t0 = time.time()
-    srv0 = proc_ticks(server_pid) if server_pid else 0
+    # A server of several processes (node:cluster) counts all of them.
+    srv0 = sum(proc_ticks(p) for p in tree)
     pg = PgCpuPoller(db)
     pg.start()
     all0 = machine_ticks()
@@ -474,7 +561,7 @@ def run_measured(cmd, env, db, server_pid=None):
     out, err = p.communicate()
     # communicate() reaped the child; its rusage is in RUSAGE_CHILDREN deltas.
     elapsed = time.time() - t0
-    srv1 = proc_ticks(server_pid) if server_pid else 0
+    srv1 = sum(proc_ticks(p) for p in tree)
     all1 = machine_ticks()
     pg_ticks = pg.finish()
     if p.returncode != 0:
@@ -483,7 +570,8 @@ def run_measured(cmd, env, db, server_pid=None):
     if poller:
         poller.stop.set()
         poller.join()
-        peak = max(poller.peak, status_kb(server_pid, "VmHWM"))
+        # Several processes: the sum of their VmHWM (each one's own peak).
+        peak = max(poller.peak, tree_kb(server_pid, "VmHWM"))
     cpu = {
         "server": (srv1 - srv0) / CLK_TCK / elapsed,
         "postgres": pg_ticks / CLK_TCK / elapsed,
@@ -572,9 +660,13 @@ def cmd_wrk(a):
 def statement_fields(statements, requests):
     """The SQL part of a run's record: totals, per request, the most frequent."""
     total = sum(s["calls"] for s in statements)
+    control = sum(s["calls"] for s in statements
+                  if re.match(r"(?i)\s*(begin|commit|rollback|start transaction|savepoint|release)\b", s["query"]))
     return {
         "statements": total,
         "statements_per_request": total / requests if requests else None,
+        # Without BEGIN / COMMIT / ROLLBACK / SAVEPOINT: the statements that do the work.
+        "work_statements_per_request": (total - control) / requests if requests else None,
         "top_statements": statements[:8],
     }
 
@@ -713,17 +805,23 @@ def cmd_meta(a):
 CONTENDER_LABEL = {
     "hasone": "hasone",
     "postgraphile": "PostGraphile 5",
+    "postgraphile-cluster": "PostGraphile 5 (1 worker/core)",
+    "seaography": "seaography",
     "apollo-sequelize": "Apollo 4 + Sequelize 6",
     "pgbench": "pgbench (SQL ceiling)",
 }
 
 
+CONTENDER_ORDER = ["hasone", "postgraphile", "postgraphile-cluster", "apollo-sequelize", "seaography", "pgbench"]
+
+
 def svg_chart(runs, path):
     """Horizontal bars of Q2 requests/s, one per contender, with p99 in the label."""
     rows = [r for r in runs if r["workload"] == "q2"]
-    order = ["hasone", "postgraphile", "apollo-sequelize", "pgbench"]
+    order = CONTENDER_ORDER
     rows.sort(key=lambda r: order.index(r["contender"]) if r["contender"] in order else 99)
-    colors = {"hasone": "#d9480f", "postgraphile": "#1c7ed6", "apollo-sequelize": "#7048e8", "pgbench": "#868e96"}
+    colors = {"hasone": "#d9480f", "postgraphile": "#1c7ed6", "postgraphile-cluster": "#4dabf7",
+              "apollo-sequelize": "#7048e8", "seaography": "#2b8a3e", "pgbench": "#868e96"}
     width, left, bar_h, gap, top = 860, 200, 34, 16, 58
     height = top + len(rows) * (bar_h + gap) + 10
     vmax = max([r["rps"] for r in rows] + [1])
@@ -753,6 +851,10 @@ def svg_chart(runs, path):
     out.append("</svg>")
     with open(path, "w") as f:
         f.write("\n".join(out) + "\n")
+
+
+def times(v):
+    return "–" if v is None else f"{v:,.2f}×"
 
 
 def fmt(v, digits=1):
@@ -807,8 +909,7 @@ def cmd_report(a):
     runs = [r for r in records if r["kind"] == "run"]
     idle = {r["contender"]: r["idle_rss_kb"] for r in records if r["kind"] == "idle_rss"}
     by = {(r["contender"], r["workload"]): r for r in runs}
-    contenders = [c for c in ["hasone", "postgraphile", "apollo-sequelize", "pgbench"]
-                  if any(r["contender"] == c for r in runs)]
+    contenders = [c for c in CONTENDER_ORDER if any(r["contender"] == c for r in runs)]
     workloads = [w for w in WORKLOADS if any(r["workload"] == w for r in runs)]
 
     def ratio(w, other):
@@ -824,35 +925,84 @@ def cmd_report(a):
 
     # Targets (reported, not asserted).
     targets = []
-    h2 = by.get(("hasone", "q2"))
 
     def target(name, value, ok):
         targets.append((name, value, "yes" if ok else ("no" if ok is not None else "–")))
 
-    if h2:
-        r = ratio("q2", "postgraphile")
-        target("Q2 throughput ≥ 2× PostGraphile", f"{fmt(r, 2)}×", None if r is None else r >= 2)
+    def per_request(c, w, part):
+        r = by.get((c, w))
+        if not r or not r["rps"]:
+            return None
+        return r["cpu_cores"][part] / r["rps"] * 1000
+
+    def cpu_ratio(w, other, part):
+        h, o = per_request("hasone", w, part), per_request(other, w, part)
+        return None if h is None or not o else h / o
+
+    pg_names = [("postgraphile", "PostGraphile 5 (one process)"),
+                ("postgraphile-cluster", "PostGraphile 5 (one worker per core)")]
+    limits = {"q1": (2 / 3, "⅔"), "q2": (1 / 2, "½"), "q3": (1 / 2, "½"), "m1": (2 / 3, "⅔")}
+    for other, label in pg_names:
+        for w in workloads:
+            limit, text = limits[w]
+            r = cpu_ratio(w, other, "server")
+            if r is None and not by.get(("hasone", w)):
+                continue
+            target(f"{w.upper()} server CPU per request ≤ {text} of {label}'s", times(r),
+                   None if r is None else r <= limit)
+    speed = {"q1": 1.3, "q2": 2, "q3": 2, "m1": 1.3}
+    for other, label in reversed(pg_names):
+        for w in workloads:
+            if not by.get(("hasone", w)):
+                continue
+            r = ratio(w, other)
+            target(f"{w.upper()} throughput ≥ {speed[w]:g}× {label}", times(r),
+                   None if r is None else r >= speed[w])
+    pg_limits = {"q1": 1.2, "q2": 1.0, "q3": 1.0}
+    for other, label in pg_names:
+        for w in workloads:
+            if w not in pg_limits or not by.get(("hasone", w)):
+                continue
+            r = cpu_ratio(w, other, "postgres")
+            target(f"{w.upper()} PostgreSQL CPU per request ≤ {pg_limits[w]:g}× {label}'s", times(r),
+                   None if r is None else r <= pg_limits[w])
+    if by.get(("hasone", "q2")):
         r = ratio("q2", "apollo-sequelize")
-        target("Q2 throughput ≥ 5× Apollo + Sequelize", f"{fmt(r, 2)}×", None if r is None else r >= 5)
+        target("Q2 throughput ≥ 5× Apollo + Sequelize", times(r), None if r is None else r >= 5)
         r = ratio("q2", "pgbench")
         target("Q2 throughput ≥ 60 % of the pgbench ceiling", "–" if r is None else f"{r * 100:.0f} %",
                None if r is None else r >= 0.6)
-        for w in workloads:
-            hr = by.get(("hasone", w))
-            if w in READS and hr:
-                expected = 5 if w in ("q1", "q2") else 4
-                spr = hr["statements_per_request"]
-                target(f"{w.upper()} statements/request = {expected} (1 + has-one fields"
-                       f"{'' if w != 'q3' else ', one per nesting level'})", fmt(spr, 2),
-                       None if spr is None else abs(spr - expected) < 0.05)
-        for w in workloads:
-            hr = by.get(("hasone", w))
-            if hr:
-                lat = hr["latency_ms"]
-                target(f"{w.upper()} p99 ≤ 2× p50", f"{lat['p99'] / lat['p50']:.2f}×" if lat["p50"] else "–",
-                       lat["p99"] <= 2 * lat["p50"] if lat["p50"] else None)
+    for w in workloads:
+        hr = by.get(("hasone", w))
+        if w in READS and hr:
+            expected = 5 if w in ("q1", "q2") else 4
+            spr = hr["statements_per_request"]
+            target(f"{w.upper()} statements/request = {expected} (1 + has-one fields"
+                   f"{'' if w != 'q3' else ', one per nesting level'})", fmt(spr, 2),
+                   None if spr is None else abs(spr - expected) < 0.05)
+    hm = by.get(("hasone", "m1"))
+    if hm:
+        work = hm.get("work_statements_per_request")
+        target("M1 statements per mutation ≤ 4 (a set or a create on PostgreSQL; without BEGIN/COMMIT; "
+               f"{fmt(hm['statements_per_request'], 2)} with them)", fmt(work, 2),
+               None if work is None else work <= 4.05)
+    for w in workloads:
+        hr = by.get(("hasone", w))
+        if hr:
+            lat = hr["latency_ms"]
+            target(f"{w.upper()} p99 ≤ 2× p50", f"{lat['p99'] / lat['p50']:.2f}×" if lat["p50"] else "–",
+                   lat["p99"] <= 2 * lat["p50"] if lat["p50"] else None)
     if "hasone" in idle:
         target("idle RSS ≤ 30 MB", f"{mb(idle['hasone'])} MB", idle["hasone"] <= 30 * 1024)
+
+    # Instructions per request (callgrind): the committed baseline and this run's binary.
+    callgrind = []
+    for path, label in ((a.callgrind_baseline, "baseline (start)"), (a.callgrind, "this run")):
+        if path and os.path.exists(path):
+            try:
+                callgrind.append((label, json.load(open(path))))
+            except ValueError:
+                pass
 
     s = meta.get("settings", {})
     m = meta.get("machine", {})
@@ -910,6 +1060,28 @@ def cmd_report(a):
     for name, value, ok in targets:
         L.append(f"| {name} | {value} | {ok} |")
     L.append("")
+    if callgrind:
+        L.append("## Instructions per request (callgrind)")
+        L.append("")
+        L.append("hasone alone under `valgrind --tool=callgrind` (`bench/callgrind`): instructions executed by "
+                 "the server process per request (total Ir of 20 requests sent one after another after 5 "
+                 "warm-up requests, ÷ 20). Unlike requests/s this does not depend on the machine's load.")
+        L.append("")
+        cg_w = ["q1", "q2", "q3", "m1"]
+        L.append("| binary | " + " | ".join(f"{w.upper()} instructions / request" for w in cg_w) + " |")
+        L.append("| --- | " + " | ".join("---:" for _ in cg_w) + " |")
+        base = callgrind[0][1] if callgrind and callgrind[0][0].startswith("baseline") else None
+        for label, d in callgrind:
+            cells = []
+            for w in cg_w:
+                v = (d.get("workloads", {}).get(w) or {}).get("instructions_per_request")
+                b = (base or {}).get("workloads", {}).get(w, {}).get("instructions_per_request") if base else None
+                cell = "–" if v is None else f"{v:,.0f}"
+                if v is not None and b and d is not base:
+                    cell += f" ({v / b:.2f}× baseline)"
+                cells.append(cell)
+            L.append(f"| {label}: {d.get('describe', '?')} | " + " | ".join(cells) + " |")
+        L.append("")
     L.append("## All workloads")
     L.append("")
     for w in workloads:
@@ -953,6 +1125,8 @@ def cmd_report(a):
         L.append(f"| {CONTENDER_LABEL[c]} | {mb(idle.get(c))} | {mb(peak.get(c))} |")
     L.append("")
     L.append("Idle RSS: VmRSS of the server process once it answers, before any benchmark request.")
+    L.append("A server of several processes (PostGraphile with one worker per core: the node:cluster")
+    L.append("primary and its workers) counts the sum over its processes, for RSS and for CPU.")
     L.append("Peak RSS: VmHWM of the server process during each timed run (reset with")
     L.append("`echo 5 > /proc/PID/clear_refs` after the warm-up), also polled every 100 ms.")
     L.append("")
@@ -964,8 +1138,9 @@ def cmd_report(a):
     L.append("remaining busy time: other users of this machine, the harness itself.")
     L.append("")
     L.append("| workload | contender | server | postgres | wrk / pgbench | other | machine | "
-             "server CPU ms / request | postgres CPU ms / request | load avg (1 min) |")
-    L.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+             "server CPU ms / request | postgres CPU ms / request | hasone ÷ contender, server CPU / request | "
+             "load avg (1 min) |")
+    L.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for w in workloads:
         for c in contenders:
             r = by.get((c, w))
@@ -974,9 +1149,11 @@ def cmd_report(a):
             cp = r["cpu_cores"]
             other = max(0.0, cp["machine"] - cp["server"] - cp["postgres"] - cp["load_generator"])
             per = (lambda cores: f"{cores / r['rps'] * 1000:.2f}" if r["rps"] else "–")
+            cr = cpu_ratio(w, c, "server") if c not in ("hasone", "pgbench") else None
             L.append(f"| {w.upper()} | {CONTENDER_LABEL[c]} | {cp['server']:.2f} | {cp['postgres']:.2f} | "
                      f"{cp['load_generator']:.2f} | {other:.2f} | {cp['machine']:.2f} | "
-                     f"{per(cp['server']) if c != 'pgbench' else '–'} | {per(cp['postgres'])} | {r['loadavg'][0]} |")
+                     f"{per(cp['server']) if c != 'pgbench' else '–'} | {per(cp['postgres'])} | "
+                     f"{'–' if cr is None else fmt(cr, 2) + '×'} | {r['loadavg'][0]} |")
     L.append("")
     L.append("CPU ms per request = cores busy ÷ requests per second: what one request costs, which")
     L.append("depends less on the other users of the machine than requests per second do.")
@@ -1013,6 +1190,13 @@ def cmd_report(a):
              f"except a pool of {pool} connections |")
     L.append(f"| PostGraphile 5 | `bench/postgraphile/`: Amber preset, node:http, pool of {pool}; the scoped "
              "has-one fields are computed columns, the mutations SQL functions (`schema.sql`) |")
+    L.append("| PostGraphile 5 (1 worker/core) | `bench/postgraphile/cluster.mjs`: the same server under "
+             f"node:cluster, one worker per core (os.availableParallelism()), each with a pool of {pool} ÷ "
+             "workers connections, on its own copy of the database; CPU and RSS summed over all its processes |")
+    L.append("| seaography | `bench/seaography/` (seaography 2.0.0-rc.9 on SeaORM 2.0, async-graphql 7.0, "
+             f"actix-web, one HTTP worker per core, pool of {pool}): has-ones are connections (`nodes`), the "
+             "scopes are `filters` arguments, M1 is two of its mutations per request (unlink, then "
+             "link/create; not one transaction), see bench/README.md |")
     L.append("| Apollo 4 + Sequelize 6 | `bench/apollo-sequelize/`: `startStandaloneServer`, Sequelize "
              f"`hasOne` associations read through dataloader-sequelize, pool of {pool} |")
     L.append("| pgbench | `bench/pgbench/q*.sql`: the statements hasone issues for one request, "
@@ -1065,6 +1249,120 @@ def cmd_report(a):
         json.dump(summary, f, indent=2)
         f.write("\n")
     svg_chart(runs, a.svg)
+
+
+# --------------------------------------------------------------------------
+# Instructions per request (bench/callgrind)
+
+
+def m1_bodies(bodies, users, profiles, count, seed=1000):
+    """M1's bodies: set / create alternating, random users and profiles (fixed seed)."""
+    import random
+    rnd = random.Random(seed)
+    set_body = open(os.path.join(bodies, "m1-set.json")).read()
+    create_body = open(os.path.join(bodies, "m1-create.json")).read()
+    out = []
+    for i in range(count):
+        if i % 2 == 0:
+            out.append(set_body.replace("__USER__", str(rnd.randint(1, users)))
+                       .replace("__PROFILE__", str(rnd.randint(1, profiles))))
+        else:
+            out.append(create_body.replace("__USER__", str(rnd.randint(1, users))))
+    return out
+
+
+def callgrind_total(path):
+    """The total Ir of a callgrind dump (`totals:` or `summary:` line)."""
+    total = None
+    with open(path) as f:
+        for line in f:
+            if line.startswith("totals:") or (total is None and line.startswith("summary:")):
+                total = int(line.split()[1])
+    if total is None:
+        die(f"no totals line in {path}")
+    return total
+
+
+def cmd_callgrind(a):
+    os.makedirs(a.work, exist_ok=True)
+    for name in os.listdir(a.work):
+        os.remove(os.path.join(a.work, name))
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    addr = f"127.0.0.1:{sock.getsockname()[1]}"
+    sock.close()
+    env = dict(os.environ, DATABASE_URL=a.db_url, HASONE_ADDR=addr, HASONE_SEED_USERS="0", RUST_LOG="warn")
+    url = f"http://{addr}/graphql"
+    outfile = os.path.join(a.work, "callgrind.out")
+    log = open(os.path.join(a.work, "valgrind.log"), "w")
+    cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={outfile}", "--dump-instr=no",
+           "--compress-strings=no", a.hasone, "serve"]
+    server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    results = {}
+    try:
+        deadline = time.time() + a.timeout
+        while True:
+            if server.poll() is not None:
+                die(f"hasone under valgrind exited (see {log.name})")
+            try:
+                if post(url, '{"query":"{ __typename }"}', timeout=5)[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.time() > deadline:
+                die(f"hasone under valgrind did not answer within {a.timeout}s (see {log.name})")
+            time.sleep(0.5)
+        for w in ("q1", "q2", "q3", "m1"):
+            if w == "m1":
+                bodies = m1_bodies(a.bodies, a.users, a.profiles, a.warmup + a.requests)
+            else:
+                body = open(os.path.join(a.bodies, f"{w}.json")).read()
+                bodies = [body] * (a.warmup + a.requests)
+            for b in bodies[:a.warmup]:
+                check_response("hasone (callgrind)", w, *post(url, b, timeout=120))
+            subprocess.run(["callgrind_control", "-z", str(server.pid)], check=True, capture_output=True)
+            for b in bodies[a.warmup:]:
+                # One request at a time: no conflicts, so any error is a failure (M1 too).
+                check_response("hasone (callgrind)", w, *post(url, b, timeout=120))
+            before = set(os.listdir(a.work))
+            subprocess.run(["callgrind_control", "-d", str(server.pid)], check=True, capture_output=True)
+            dumps = []
+            for _ in range(100):
+                dumps = sorted(set(os.listdir(a.work)) - before)
+                dumps = [d for d in dumps if d.startswith("callgrind.out")]
+                if dumps:
+                    break
+                time.sleep(0.1)
+            if not dumps:
+                die(f"callgrind_control -d wrote no dump in {a.work}")
+            time.sleep(0.3)
+            total = callgrind_total(os.path.join(a.work, dumps[-1]))
+            results[w] = {"instructions": total, "requests": a.requests,
+                          "instructions_per_request": round(total / a.requests)}
+            print(f"  {w}: {total / a.requests:14,.0f} instructions per request")
+    finally:
+        server.terminate()
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    out = {
+        "describe": a.describe,
+        "binary": a.hasone,
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "valgrind": subprocess.run(["valgrind", "--version"], capture_output=True, text=True).stdout.strip(),
+        "users": a.users,
+        "warmup_requests": a.warmup,
+        "requests": a.requests,
+        "workloads": results,
+    }
+    if a.commit:
+        out["commit"] = a.commit
+    with open(a.out, "w") as f:
+        json.dump(out, f, indent=2)
+        f.write("\n")
+    print(f"wrote {a.out}")
 
 
 # --------------------------------------------------------------------------
@@ -1139,6 +1437,21 @@ def main():
     pg_args(sp)
     sp.set_defaults(fn=cmd_capture_sql)
 
+    sp = sub.add_parser("callgrind")
+    sp.add_argument("--hasone", required=True)
+    sp.add_argument("--db-url", required=True)
+    sp.add_argument("--bodies", required=True)
+    sp.add_argument("--users", type=int, default=10000)
+    sp.add_argument("--profiles", type=int, default=8000)
+    sp.add_argument("--warmup", type=int, default=5)
+    sp.add_argument("--requests", type=int, default=20)
+    sp.add_argument("--timeout", type=float, default=180)
+    sp.add_argument("--describe", required=True)
+    sp.add_argument("--commit")
+    sp.add_argument("--out", required=True)
+    sp.add_argument("--work", required=True)
+    sp.set_defaults(fn=cmd_callgrind)
+
     sp = sub.add_parser("record")
     sp.add_argument("--results", required=True)
     sp.add_argument("json")
@@ -1161,6 +1474,8 @@ def main():
     sp.add_argument("--json-out", required=True)
     sp.add_argument("--svg", required=True)
     sp.add_argument("--notes")
+    sp.add_argument("--callgrind", help="bench/callgrind's JSON for this run's binary")
+    sp.add_argument("--callgrind-baseline", help="the committed baseline (bench/callgrind-baseline.json)")
     sp.set_defaults(fn=cmd_report)
 
     a = p.parse_args()
