@@ -651,7 +651,7 @@ def cmd_wrk(a):
         "wrk_output": out,
     }
     append(a.results, record)
-    print(f"  {a.contender:<17} {a.workload}: {record['rps']:9.1f} req/s  p50 {lat['p50'] / 1000:7.2f} ms  "
+    print(f"  {a.contender:<20} {a.workload}: {record['rps']:9.1f} req/s  p50 {lat['p50'] / 1000:7.2f} ms  "
           f"p99 {lat['p99'] / 1000:7.2f} ms  stmts/req {record['statements_per_request'] or 0:5.2f}  "
           f"peak RSS {(peak or 0) / 1024:6.1f} MB  errors {w['graphql_errors'] + w['non200']}  "
           f"CPU server/pg/wrk {cpu['server']:.2f}/{cpu['postgres']:.2f}/{cpu['load_generator']:.2f}")
@@ -739,7 +739,7 @@ def cmd_pgbench(a):
         "pgbench_output": text,
     }
     append(a.results, record)
-    print(f"  {'pgbench':<17} {a.workload}: {record['rps']:9.1f} tx/s   p50 {lat['p50']:7.2f} ms  "
+    print(f"  {'pgbench':<20} {a.workload}: {record['rps']:9.1f} tx/s   p50 {lat['p50']:7.2f} ms  "
           f"p99 {lat['p99']:7.2f} ms  stmts/tx  {record['statements_per_request'] or 0:5.2f}  "
           f"CPU pg/pgbench {cpu['postgres']:.2f}/{cpu['load_generator']:.2f}")
 
@@ -748,6 +748,20 @@ def cmd_record(a):
     """Appends a free-form record, e.g. a contender's idle RSS."""
     record = json.loads(a.json)
     append(a.results, record)
+
+
+def cargo_lock_versions(path, names):
+    """`name version` of some packages of a Cargo.lock, comma-separated."""
+    try:
+        text = open(path).read()
+    except OSError:
+        return None
+    found = []
+    for name in names:
+        m = re.search(r'\[\[package\]\]\nname = "' + re.escape(name) + r'"\nversion = "([^"]+)"', text)
+        if m:
+            found.append(f"{name} {m.group(1)}")
+    return ", ".join(found) or None
 
 
 def cmd_meta(a):
@@ -793,6 +807,8 @@ def cmd_meta(a):
             "dataloader-sequelize": npm_version(a.apollo_dir, "dataloader-sequelize"),
             "pg (Apollo)": npm_version(a.apollo_dir, "pg"),
             "pg (PostGraphile)": npm_version(a.postgraphile_dir, "pg"),
+            "seaography (its sea-orm, async-graphql)": cargo_lock_versions(
+                os.path.join(REPO, "bench", "seaography", "Cargo.lock"), ("seaography", "sea-orm", "async-graphql")),
             "python": sys.version.split()[0],
         },
     }
@@ -1217,8 +1233,14 @@ def cmd_report(a):
     L.append("  columns inlined), so its statements per request are ~1 by design; it does not batch with")
     L.append("  dataloaders. M1 runs one SQL function call per mutation in PostGraphile (the function's own")
     L.append("  statements are not counted), a transaction of several statements in hasone and Apollo.")
-    L.append("- hasone serves with one HTTP worker per core on a multi-threaded runtime; each Node server")
-    L.append("  is one process with one JavaScript thread (the way each is usually deployed on a 2-core host).")
+    L.append("- hasone and seaography serve with one HTTP worker per core; PostGraphile runs twice: one")
+    L.append("  process with one JavaScript thread, and one worker process per core under node:cluster (its")
+    L.append("  CPU and RSS are the sums over the primary and the workers); Apollo is one process.")
+    L.append("- seaography's dataloaders belong to the schema, not to a request: under load, concurrent")
+    L.append("  requests share batches, so its statements per request fall below one per level. Its Q2/Q3")
+    L.append("  cursor pagination adds two one-row statements (`hasNextPage`, `hasPreviousPage`); its has-one")
+    L.append("  scopes are `filters` arguments (it ignores a relation's `on_condition`); its M1 is two")
+    L.append("  mutations per request (unlink, then link or create), not one transaction.")
     L.append("- Apollo + Sequelize reads the scoped associations through one model per association because")
     L.append("  dataloader-sequelize ignores hasOne scopes (see `bench/apollo-sequelize/README.md`).")
     L.append("")
