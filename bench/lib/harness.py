@@ -1266,6 +1266,7 @@ def cmd_report(a):
             w: {c: ratio(w, c) for c in contenders if c != "hasone"} for w in workloads
         },
         "targets": [{"target": n, "measured": v, "met": ok} for n, v, ok in targets],
+        "callgrind": {label: d for label, d in callgrind},
     }
     with open(a.json_out, "w") as f:
         json.dump(summary, f, indent=2)
