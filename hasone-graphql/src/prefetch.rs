@@ -1,6 +1,6 @@
 //! Prefetch: before the fields of a page (or of a single row) run, loads
-//! the rows its has-one and belongsTo fields will ask the loaders for,
-//! level by level, from the registry alone.
+//! the rows its has-one and belongsTo fields will answer, level by level,
+//! from the registry alone, and hands them to the rows that own them.
 //!
 //! A field that loads its own row goes through the `dataloader` crate key
 //! by key: it takes the loader's mutex, yields so that its siblings can add
@@ -11,67 +11,193 @@
 //! rows of one level, the keys of every selected association field (every
 //! alias, with its own `scope` and `schema`) go to the loaders together, so
 //! that the loaders batch them as the fields would, and the next level
-//! starts from the rows found. The fields then find their rows in the
-//! loaders' caches at once.
+//! starts from the rows found.
+//!
+//! What it found is kept in a [`Prefetched`] table by (field of the
+//! document, row): a row's association field answers from it without a
+//! key, a loader or an `await`, and a row whose whole selection is in the
+//! table resolves at once (`Row::ready` in `schema/row.rs`).
 //!
 //! It follows whatever the registry declares: a new association is
-//! prefetched without code here. It only warms the caches: what a field
-//! answers, an error included, is still what its own load returns; a
-//! selection whose arguments do not parse is not prefetched, and its field
-//! reports the error. A field the registry does not know still loads
-//! through its loader.
+//! prefetched without code here. A selection whose arguments do not parse
+//! is not prefetched, and neither is a failed load: the field then loads
+//! through its loader and reports the error itself. A field the registry
+//! does not know still loads through its loader.
+
+use std::sync::Arc;
 
 use async_graphql::futures_util::future::join_all;
-use async_graphql::{Context, Lookahead, SelectionField, Value};
+use async_graphql::parser::types::{Field, Selection, SelectionSet};
+use async_graphql::{Context, Name, Positioned, Value};
 use hasone::ScopeRef;
 use hasone::tenancy::SchemaName;
 
 use crate::ops::RowModel;
 use crate::registry::{FieldSpec, Registry};
-use crate::schema::{Row, scope_ref};
+use crate::schema::scope_ref;
 
-/// Rows of one object, with the selection made on them.
+/// Fragments nest at most this deep in a walk (validation refuses cycles
+/// and the request bounds refuse deeper documents before this runs).
+const MAX_FRAGMENT_DEPTH: usize = 64;
+
+/// What the prefetch found: for a field of the document (by address) on a
+/// row (by address), the row it answers or `None` for `null`.
+#[derive(Default)]
+pub(crate) struct Prefetched {
+    found: foldhash::HashMap<(usize, usize), Option<RowModel>>,
+    /// The `schema` each prefetched field read its rows in.
+    schemas: foldhash::HashMap<usize, Option<SchemaName>>,
+    /// The rows the walk started from: kept so that no address in `found`
+    /// is reused by another row while the table lives (the rows of deeper
+    /// levels are kept as values of `found`).
+    _sources: Vec<RowModel>,
+}
+
+impl Prefetched {
+    /// The row `field` answers on `row` (`Some(None)`: `null`) and the
+    /// schema it was read in; `None` when the prefetch did not load it.
+    pub(crate) fn get(
+        &self,
+        field: &Field,
+        row: &RowModel,
+    ) -> Option<(Option<&RowModel>, Option<&SchemaName>)> {
+        let found = self.found.get(&(address(field), row_address(row)))?;
+        let schema = self.schemas.get(&address(field)).and_then(Option::as_ref);
+        Some((found.as_ref(), schema))
+    }
+}
+
+fn address<T>(item: &T) -> usize {
+    std::ptr::from_ref(item) as usize
+}
+
+fn row_address(row: &RowModel) -> usize {
+    Arc::as_ptr(row).cast::<()>() as usize
+}
+
+/// Rows of one object, with the selections made on them.
 struct Level<'a> {
     object: usize,
     rows: Vec<RowModel>,
-    selection: Lookahead<'a>,
+    sets: Vec<&'a SelectionSet>,
 }
 
-/// Prefetches what `selection` loads on `rows`, down to its last level.
-/// Each level's loads run at once and are batched together by the loaders;
-/// the levels run one after the other, as the fields would.
-pub(crate) async fn prefetch(ctx: &Context<'_>, selection: Lookahead<'_>, rows: &[Row]) {
-    let (Some(first), Ok(loaders)) = (rows.first(), crate::schema::loaders(ctx)) else {
-        return;
+/// What one field's load found on the rows of its level.
+struct Loaded<'a> {
+    field: usize,
+    schema: Option<SchemaName>,
+    sources: Vec<usize>,
+    found: Vec<Option<RowModel>>,
+    next: Option<Level<'a>>,
+}
+
+/// Prefetches what `sets` (the selections made on `rows`, all of entity
+/// `object`) load, down to their last level. Each level's loads run at once
+/// and are batched together by the loaders; the levels run one after the
+/// other, as the fields would. `None` when nothing was prefetched.
+pub(crate) async fn prefetch<'a>(
+    ctx: &Context<'a>,
+    registry: &'static Registry,
+    object: usize,
+    rows: Vec<RowModel>,
+    sets: Vec<&'a SelectionSet>,
+) -> Option<Arc<Prefetched>> {
+    let loaders = crate::schema::loaders(ctx).ok()?;
+    if rows.is_empty() || sets.is_empty() {
+        return None;
+    }
+    let mut table = Prefetched {
+        _sources: rows.clone(),
+        ..Prefetched::default()
     };
-    let registry = first.registry;
-    let mut level = vec![Level {
-        object: first.object,
-        rows: rows.iter().map(|r| r.model.clone()).collect(),
-        selection,
-    }];
+    let mut level = vec![Level { object, rows, sets }];
     while !level.is_empty() {
         let mut loads = Vec::new();
-        for Level {
-            object,
-            rows,
-            selection,
-        } in &level
-        {
-            for (name, field) in &registry.objects[*object].fields {
-                let (FieldSpec::HasOne(a) | FieldSpec::Inverse(a)) = *field else {
+        for Level { object, rows, sets } in &level {
+            let fields = &registry.objects[*object].fields;
+            for field in selected(ctx, sets) {
+                let Some(spec @ (FieldSpec::HasOne(a) | FieldSpec::Inverse(a))) =
+                    fields.get(field.node.name.node.as_str()).copied()
+                else {
                     continue;
                 };
-                for selected in selection.field(name).selection_fields() {
-                    let Some(args) = arguments(ctx, &selected, *field) else {
-                        continue;
-                    };
-                    loads.push(load(registry, loaders, a, *field, rows, selected, args));
+                let Some(asked) = arguments(ctx, &field.node, spec) else {
+                    continue;
+                };
+                loads.push(load(registry, loaders, a, spec, rows, field, asked));
+            }
+        }
+        let mut next = Vec::new();
+        for loaded in join_all(loads).await.into_iter().flatten() {
+            let Loaded {
+                field,
+                schema,
+                sources,
+                found,
+                next: deeper,
+            } = loaded;
+            table.schemas.insert(field, schema);
+            table
+                .found
+                .extend(sources.into_iter().map(|source| (field, source)).zip(found));
+            next.extend(deeper);
+        }
+        level = next;
+    }
+    (!table.found.is_empty()).then(|| Arc::new(table))
+}
+
+/// The fields selected by `sets` on one object, through its fragments.
+/// Type conditions are not looked at: a field under a fragment for another
+/// type is prefetched for nothing, never answered from the table (the
+/// fields it would answer are never resolved on this object).
+pub(crate) fn selected<'a>(
+    ctx: &Context<'a>,
+    sets: &[&'a SelectionSet],
+) -> Vec<&'a Positioned<Field>> {
+    fn walk<'a>(
+        ctx: &Context<'a>,
+        set: &'a SelectionSet,
+        depth: usize,
+        out: &mut Vec<&'a Positioned<Field>>,
+    ) {
+        if depth > MAX_FRAGMENT_DEPTH {
+            return;
+        }
+        for item in &set.items {
+            match &item.node {
+                Selection::Field(field) => out.push(field),
+                Selection::InlineFragment(fragment) => {
+                    walk(ctx, &fragment.node.selection_set.node, depth + 1, out)
+                }
+                Selection::FragmentSpread(spread) => {
+                    if let Some(fragment) =
+                        ctx.query_env.fragments.get(&spread.node.fragment_name.node)
+                    {
+                        walk(ctx, &fragment.node.selection_set.node, depth + 1, out)
+                    }
                 }
             }
         }
-        level = join_all(loads).await.into_iter().flatten().collect();
     }
+    let mut out = Vec::new();
+    for set in sets {
+        walk(ctx, set, 0, &mut out);
+    }
+    out
+}
+
+/// The selection sets of the fields named `name` among `sets`.
+pub(crate) fn sets_of<'a>(
+    ctx: &Context<'a>,
+    sets: &[&'a SelectionSet],
+    name: &str,
+) -> Vec<&'a SelectionSet> {
+    selected(ctx, sets)
+        .into_iter()
+        .filter(|f| f.node.name.node == name)
+        .map(|f| &f.node.selection_set.node)
+        .collect()
 }
 
 /// What a field's selection asks: its `scope` names and `schema`.
@@ -80,16 +206,44 @@ struct Asked {
     schema: Option<SchemaName>,
 }
 
+/// The arguments of `field` with its variables resolved, as
+/// `SelectionField::arguments` reads them.
+fn argument_values(ctx: &Context<'_>, field: &Field) -> Option<Vec<(Name, Value)>> {
+    let env = &ctx.query_env;
+    let variable = |name: Name| {
+        env.operation
+            .node
+            .variable_definitions
+            .iter()
+            .find(|def| def.node.name.node == name)
+            .and_then(|def| {
+                env.variables
+                    .get(&def.node.name.node)
+                    .or_else(|| def.node.default_value())
+            })
+            .cloned()
+            .ok_or(())
+    };
+    field
+        .arguments
+        .iter()
+        .map(|(name, value)| {
+            let value = value.node.clone().into_const_with(variable).ok()?;
+            Some((name.node.clone(), value))
+        })
+        .collect()
+}
+
 /// The arguments of a selection as its field reads them; `None` when they
 /// do not parse (the field reports it) or are not allowed.
-fn arguments(ctx: &Context<'_>, selected: &SelectionField<'_>, field: FieldSpec) -> Option<Asked> {
-    if matches!(field, FieldSpec::Inverse(_)) {
+fn arguments(ctx: &Context<'_>, field: &Field, spec: FieldSpec) -> Option<Asked> {
+    if matches!(spec, FieldSpec::Inverse(_)) {
         return Some(Asked {
             scopes: None,
             schema: None,
         });
     }
-    let args = selected.arguments().ok()?;
+    let args = argument_values(ctx, field)?;
     let arg = |name: &str| {
         args.iter()
             .find(|(n, _)| n.as_str() == name)
@@ -117,19 +271,19 @@ fn arguments(ctx: &Context<'_>, selected: &SelectionField<'_>, field: FieldSpec)
     Some(Asked { scopes, schema })
 }
 
-/// Loads one selection's rows; returns them as the next level when the
-/// selection goes on to an association field of theirs.
+/// Loads one field's rows for `rows`; with them the next level when the
+/// field's selection goes on to an association field of theirs.
 async fn load<'a>(
     registry: &'static Registry,
     loaders: &crate::loaders::Loaders,
     a: usize,
-    field: FieldSpec,
+    spec: FieldSpec,
     rows: &[RowModel],
-    selected: SelectionField<'a>,
+    field: &'a Positioned<Field>,
     asked: Asked,
-) -> Option<Level<'a>> {
+) -> Option<Loaded<'a>> {
     let assoc = &registry.associations[a];
-    let (next, found) = match field {
+    let (next, found) = match spec {
         FieldSpec::HasOne(_) => {
             let refs: Option<Vec<ScopeRef<'_>>> = asked
                 .scopes
@@ -148,20 +302,31 @@ async fn load<'a>(
         }
         _ => (assoc.source, assoc.ops.sources(loaders, rows).await),
     };
+    let found = found.ok()?;
     let next_fields = &registry.objects[next].fields;
-    let deeper = selected.selection_set().any(|child| {
-        matches!(
-            next_fields.get(child.name()),
+    let set = &field.node.selection_set.node;
+    let deeper = set.items.iter().any(|item| match &item.node {
+        Selection::Field(child) => matches!(
+            next_fields.get(child.node.name.node.as_str()),
             Some(FieldSpec::HasOne(_) | FieldSpec::Inverse(_))
-        )
+        ),
+        // What a fragment selects is looked at on the next level.
+        _ => true,
     });
-    if !deeper {
-        return None;
-    }
-    let rows: Vec<RowModel> = found.ok()?.into_iter().flatten().collect();
-    (!rows.is_empty()).then(|| Level {
-        object: next,
-        rows,
-        selection: Lookahead::from(selected),
+    let next_rows: Vec<RowModel> = if deeper {
+        found.iter().flatten().cloned().collect()
+    } else {
+        Vec::new()
+    };
+    Some(Loaded {
+        field: address(&field.node),
+        schema: asked.schema,
+        sources: rows.iter().map(row_address).collect(),
+        found,
+        next: (!next_rows.is_empty()).then(|| Level {
+            object: next,
+            rows: next_rows,
+            sets: vec![set],
+        }),
     })
 }

@@ -12,6 +12,7 @@ mod has_one_get;
 mod has_one_set;
 mod http;
 mod model;
+mod prefetch;
 mod relay;
 mod schema;
 mod schema_option;

@@ -412,11 +412,8 @@ async fn answer(
     schema: Option<SchemaName>,
     ctx: &Context<'_>,
 ) -> Result<GqlValue, ApiError> {
-    let row = |object: usize, model, schema: Option<SchemaName>| Row {
-        registry,
-        object,
-        model,
-        schema,
+    let row = |object: usize, model, schema: Option<SchemaName>| {
+        Row::new(registry, object, model, schema)
     };
     let payload = Payload {
         name: assoc.payload(registry, verb),
@@ -505,12 +502,7 @@ async fn insert(
         .insert(db, values)
         .await
         .map_err(core_error(registry))?;
-    let row = Row {
-        registry,
-        object: o,
-        model,
-        schema: None,
-    };
+    let row = Row::new(registry, o, model, None);
     resolve_child(ctx, &Some(row)).await
 }
 
@@ -564,12 +556,7 @@ async fn update(
         .await
         .map_err(core_error(registry))?
         .ok_or_else(|| not_found(object, &args))?;
-    let row = Row {
-        registry,
-        object: o,
-        model,
-        schema: None,
-    };
+    let row = Row::new(registry, o, model, None);
     resolve_child(ctx, &Some(row)).await
 }
 

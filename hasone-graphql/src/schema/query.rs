@@ -11,7 +11,7 @@ use super::row::{Page, Row, resolve_child};
 use super::{Args, loaders, schema_arg, shared};
 use crate::error::ApiError;
 use crate::ids::split_global_id;
-use crate::prefetch::prefetch;
+use crate::prefetch::{prefetch, sets_of};
 use crate::registry::Registry;
 
 pub(crate) fn fields(registry: &Registry) -> Vec<MetaField> {
@@ -133,12 +133,10 @@ async fn by_id(
 ) -> Result<Option<Row>, ApiError> {
     let object = &registry.objects[index];
     let mut found = Box::pin(object.ops.by_ids(loaders(ctx)?, vec![key], schema.as_ref())).await?;
-    Ok(found.pop().flatten().map(|model| Row {
-        registry,
-        object: index,
-        model,
-        schema,
-    }))
+    Ok(found
+        .pop()
+        .flatten()
+        .map(|model| Row::new(registry, index, model, schema)))
 }
 
 async fn single(
@@ -152,15 +150,16 @@ async fn single(
         .ops
         .parse_id(&id, static_name(registry, index), None)
         .map_err(|e| ApiError::bad_input(format!("argument `id`: {e}")))?;
-    let row = by_id(registry, index, ctx, key, None).await?;
-    if let Some(row) = &row {
+    let mut row = by_id(registry, index, ctx, key, None).await?;
+    if let Some(row) = &mut row {
         let object = &registry.objects[index];
         let models = std::slice::from_ref(&row.model);
         object
             .ops
             .prime(loaders(ctx)?, models, &object.lookup_columns)
             .await;
-        prefetch(ctx, ctx.look_ahead(), std::slice::from_ref(row)).await;
+        let sets = vec![&ctx.item.node.selection_set.node];
+        row.prefetched = prefetch(ctx, registry, index, vec![row.model.clone()], sets).await;
     }
     resolve_child(ctx, &row).await
 }
@@ -195,24 +194,23 @@ async fn list(
     let mut models = object.ops.page(&shared.db, after, first + 1).await?;
     let has_next = models.len() as u64 > first;
     models.truncate(first as usize);
+    let loaders = loaders(ctx)?;
+    object
+        .ops
+        .prime(loaders, &models, &object.lookup_columns)
+        .await;
+    // The rows' selections: `edges { node { … } }` and `nodes { … }`.
+    let page = [&ctx.item.node.selection_set.node];
+    let mut sets = sets_of(ctx, &sets_of(ctx, &page, "edges"), "node");
+    sets.extend(sets_of(ctx, &page, "nodes"));
+    let prefetched = prefetch(ctx, registry, index, models.clone(), sets).await;
     let rows: Vec<Row> = models
         .into_iter()
         .map(|model| Row {
-            registry,
-            object: index,
-            model,
-            schema: None,
+            prefetched: prefetched.clone(),
+            ..Row::new(registry, index, model, None)
         })
         .collect();
-    let loaders = loaders(ctx)?;
-    let page_rows: Vec<_> = rows.iter().map(|r| r.model.clone()).collect();
-    object
-        .ops
-        .prime(loaders, &page_rows, &object.lookup_columns)
-        .await;
-    let look = ctx.look_ahead();
-    prefetch(ctx, look.field("edges").field("node"), &rows).await;
-    prefetch(ctx, look.field("nodes"), &rows).await;
     let page = Page {
         registry,
         object: index,
