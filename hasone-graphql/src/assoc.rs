@@ -6,6 +6,7 @@ use std::any::Any;
 use std::fmt::Debug;
 use std::sync::Arc;
 
+use async_graphql::futures_util::future::join_all;
 use hasone::tenancy::SchemaName;
 use hasone::{Conditions, Error, HasOne, Id, Key, ScopeRef, Scopes, TenantCascade, UnknownScope};
 use sea_orm::{
@@ -74,6 +75,19 @@ pub(crate) trait AssociationOps: Send + Sync {
     /// The sources of `targets` (the inverse `belongsTo`).
     async fn sources(&self, loaders: &Loaders, targets: &[RowModel]) -> Found;
 
+    /// [`AssociationOps::targets`] in the prefetch's two steps: the keys
+    /// are wanted now, the rows read after the level's flush.
+    fn want_targets(
+        &self,
+        loaders: &Loaders,
+        sources: &[RowModel],
+        scopes: Option<&[ScopeRef<'_>]>,
+        schema: Option<&SchemaName>,
+    ) -> Wanted;
+
+    /// [`AssociationOps::sources`] in the prefetch's two steps.
+    fn want_sources(&self, loaders: &Loaders, targets: &[RowModel]) -> Wanted;
+
     /// `setAssociation`: source and target by primary key value.
     async fn set(
         &self,
@@ -127,6 +141,41 @@ impl<S: EntityTrait, T: EntityTrait> HasOneOps<S, T> {
         }
     }
 
+    fn target_keys(
+        &self,
+        sources: &[RowModel],
+        scopes: Option<&[ScopeRef<'_>]>,
+        schema: Option<&SchemaName>,
+    ) -> Vec<Key<T>> {
+        let conditions = self.conditions(scopes);
+        sources
+            .iter()
+            .map(|row| {
+                let key = model::<S>(row)
+                    .map(|m| m.get(self.assoc.source_key))
+                    .unwrap_or(Value::String(None));
+                Key::new(
+                    self.assoc.lookup(),
+                    key,
+                    conditions.clone(),
+                    schema.cloned(),
+                )
+            })
+            .collect()
+    }
+
+    fn source_keys(&self, targets: &[RowModel]) -> Vec<Key<S>> {
+        targets
+            .iter()
+            .map(|row| {
+                let key = model::<T>(row)
+                    .map(|m| m.get(self.assoc.foreign_key))
+                    .unwrap_or(Value::String(None));
+                Key::new(self.assoc.inverse_lookup(), key, Conditions::none(), None)
+            })
+            .collect()
+    }
+
     fn conditions(&self, scopes: Option<&[ScopeRef<'_>]>) -> Conditions<T> {
         match self.scopes {
             // Checked before (`check_scopes`): an unknown name cannot get here.
@@ -136,15 +185,6 @@ impl<S: EntityTrait, T: EntityTrait> HasOneOps<S, T> {
             None => Conditions::none(),
         }
     }
-}
-
-fn rows<M: Send + Sync + 'static>(
-    models: impl IntoIterator<Item = Option<M>>,
-) -> Vec<Option<RowModel>> {
-    models
-        .into_iter()
-        .map(|m| m.map(|m| Arc::new(m) as RowModel))
-        .collect()
 }
 
 #[async_trait::async_trait]
@@ -222,35 +262,25 @@ where
         scopes: Option<&[ScopeRef<'_>]>,
         schema: Option<&SchemaName>,
     ) -> Found {
-        let conditions = self.conditions(scopes);
-        let keys = sources
-            .iter()
-            .map(|row| {
-                let key = model::<S>(row)
-                    .map(|m| m.get(self.assoc.source_key))
-                    .unwrap_or(Value::String(None));
-                Key::new(
-                    self.assoc.lookup(),
-                    key,
-                    conditions.clone(),
-                    schema.cloned(),
-                )
-            })
-            .collect::<Vec<_>>();
-        load(loaders, keys).await
+        load(loaders, self.target_keys(sources, scopes, schema)).await
     }
 
     async fn sources(&self, loaders: &Loaders, targets: &[RowModel]) -> Found {
-        let keys = targets
-            .iter()
-            .map(|row| {
-                let key = model::<T>(row)
-                    .map(|m| m.get(self.assoc.foreign_key))
-                    .unwrap_or(Value::String(None));
-                Key::new(self.assoc.inverse_lookup(), key, Conditions::none(), None)
-            })
-            .collect::<Vec<_>>();
-        load(loaders, keys).await
+        load(loaders, self.source_keys(targets)).await
+    }
+
+    fn want_targets(
+        &self,
+        loaders: &Loaders,
+        sources: &[RowModel],
+        scopes: Option<&[ScopeRef<'_>]>,
+        schema: Option<&SchemaName>,
+    ) -> Wanted {
+        want(loaders, self.target_keys(sources, scopes, schema))
+    }
+
+    fn want_sources(&self, loaders: &Loaders, targets: &[RowModel]) -> Wanted {
+        want(loaders, self.source_keys(targets))
     }
 
     async fn set(
@@ -329,24 +359,26 @@ where
         .ok_or_else(|| Error::BadInput(format!("{value:?} is not an id of this type")))
 }
 
-/// One key: through the loader (batched with sibling fields); several:
-/// `load_many` (the prefetch).
+/// Through the loader, batched with sibling fields (the prefetch uses
+/// [`Wanted`] instead).
 async fn load<X: EntityTrait>(loaders: &Loaders, keys: Vec<Key<X>>) -> Found
 where
     X::Model: Sync,
 {
-    if let [key] = keys.as_slice() {
-        let row = loaders.load(key.clone()).await?;
-        return Ok(rows([row]));
-    }
-    let loaded = loaders.load_many(keys.clone()).await;
-    let mut found = Vec::with_capacity(keys.len());
-    for key in &keys {
-        found.push(match loaded.get(key) {
-            Some(Ok(row)) => row.clone(),
-            Some(Err(err)) => return Err(err.clone()),
-            None => None,
-        });
-    }
-    Ok(rows(found))
+    join_all(keys.into_iter().map(|key| loaders.load(key)))
+        .await
+        .into_iter()
+        .collect()
+}
+
+/// Rows the prefetch asked for ([`Loaders::want`]), read after the level's
+/// [`Loaders::flush`], one per row it asked them for.
+pub(crate) type Wanted = Box<dyn FnOnce(&Loaders) -> Found + Send>;
+
+fn want<X: EntityTrait>(loaders: &Loaders, keys: Vec<Key<X>>) -> Wanted
+where
+    X::Model: Sync,
+{
+    loaders.want(&keys);
+    Box::new(move |loaders: &Loaders| loaders.known(&keys))
 }

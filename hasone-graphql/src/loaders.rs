@@ -10,10 +10,14 @@ use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use async_graphql::futures_util::future::join_all;
 use dataloader::BatchFn;
 use dataloader::cached::Loader;
 use hasone::{Key, KeyMap, Loaded};
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
+
+use crate::assoc::Found;
+use crate::ops::{LoadError, RowModel};
 
 /// Keys gathered beyond this many are loaded in another statement.
 const MAX_BATCH: usize = 1000;
@@ -50,10 +54,65 @@ impl<T: EntityTrait> BatchFn<Key<T>, Loaded<T>> for TargetBatch<T> {
 type TargetCache<T> = KeyMap<T, Loaded<T>>;
 type TargetLoader<T> = Loader<Key<T>, Loaded<T>, TargetBatch<T>, TargetCache<T>>;
 
+/// What the request knows of the rows of `T`, by key: rows a page primed,
+/// and what the prefetch loaded.
+type Known<T> = KeyMap<T, Result<Option<RowModel>, LoadError>>;
+
+/// Keys of `T` the prefetch wants loaded at its next [`Loaders::flush`].
+struct Wanted<T: EntityTrait> {
+    keys: Vec<Key<T>>,
+    seen: KeyMap<T, ()>,
+}
+
+/// The wanted keys of one type, whatever it is.
+#[async_trait::async_trait]
+trait Flush: Send {
+    fn as_any(&mut self) -> &mut dyn Any;
+    /// Loads the keys (one statement per group, at most [`MAX_BATCH`]
+    /// keys each) and keeps what was found in `loaders`' known rows.
+    async fn flush(self: Box<Self>, loaders: &Loaders);
+}
+
+#[async_trait::async_trait]
+impl<T: EntityTrait> Flush for Wanted<T>
+where
+    T::Model: Sync,
+{
+    fn as_any(&mut self) -> &mut dyn Any {
+        self
+    }
+
+    async fn flush(self: Box<Self>, loaders: &Loaders) {
+        tracing::debug!(
+            target_table = T::default().table_name(),
+            keys = self.keys.len(),
+            "prefetch load"
+        );
+        let loads = self
+            .keys
+            .chunks(MAX_BATCH)
+            .map(|keys| hasone::load(&loaders.db, keys));
+        let loaded = join_all(loads).await;
+        loaders.with_known::<T, _>(|known| {
+            for (key, row) in loaded.into_iter().flatten() {
+                known.insert(key, row.map(|m| m.map(|m| Arc::new(m) as RowModel)));
+            }
+        });
+    }
+}
+
 /// The loaders of one request.
+///
+/// Two ways in: [`Loaders::load`], a field's own load, batched with its
+/// siblings by the `dataloader` crate; and the prefetch's two steps,
+/// [`Loaders::want`] for every selection of a level, then one
+/// [`Loaders::flush`], which loads them grouped as the crate would, without
+/// its per-key protocol. Both read the rows already known first.
 pub struct Loaders {
     db: DatabaseConnection,
     loaders: Mutex<HashMap<TypeId, Arc<dyn Any + Send + Sync>>>,
+    known: Mutex<HashMap<TypeId, Box<dyn Any + Send>>>,
+    wanted: Mutex<HashMap<TypeId, Box<dyn Flush>>>,
 }
 
 impl Loaders {
@@ -62,53 +121,113 @@ impl Loaders {
         Loaders {
             db,
             loaders: Mutex::new(HashMap::new()),
+            known: Mutex::new(HashMap::new()),
+            wanted: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn with_known<T: EntityTrait, R>(&self, f: impl FnOnce(&mut Known<T>) -> R) -> R
+    where
+        T::Model: Sync,
+    {
+        let mut known = self.known.lock().unwrap_or_else(PoisonError::into_inner);
+        let entry = known
+            .entry(TypeId::of::<T>())
+            .or_insert_with(|| Box::new(Known::<T>::default()));
+        match entry.downcast_mut::<Known<T>>() {
+            Some(known) => f(known),
+            // Keyed by type, so the downcast always succeeds.
+            None => f(&mut Known::<T>::default()),
         }
     }
 
     /// Loads the target of `key`, batched with the other loads of the same
     /// target type in this request.
-    pub async fn load<T: EntityTrait>(&self, key: Key<T>) -> Result<Option<T::Model>, Arc<DbErr>>
+    pub(crate) async fn load<T: EntityTrait>(
+        &self,
+        key: Key<T>,
+    ) -> Result<Option<RowModel>, LoadError>
     where
         T::Model: Sync,
     {
+        if let Some(known) = self.with_known::<T, _>(|known| known.get(&key).cloned()) {
+            return known;
+        }
         match self.loader::<T>().try_load(key).await {
-            Ok(loaded) => loaded,
+            Ok(loaded) => loaded.map(|m| m.map(|m| Arc::new(m) as RowModel)),
             // Every key of a batch gets an entry (a row, none, or the
             // error), so a missing one is a bug of the batch function.
             Err(missing) => Err(Arc::new(DbErr::Custom(missing.to_string()))),
         }
     }
 
-    /// Loads the targets of `keys`, batched like [`Loaders::load`], and
-    /// keeps them for the fields that ask for them later in the request.
-    /// Errors are kept too, and answered to those fields.
-    pub async fn load_many<T: EntityTrait>(&self, keys: Vec<Key<T>>) -> KeyMapOf<T>
+    /// Asks for the rows of `keys` at the next [`Loaders::flush`] (the
+    /// keys whose rows are known already are not loaded again).
+    pub(crate) fn want<T: EntityTrait>(&self, keys: &[Key<T>])
     where
         T::Model: Sync,
     {
-        self.loader::<T>()
-            .try_load_many(keys)
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .collect()
+        self.with_known::<T, _>(|known| {
+            let mut wanted = self.wanted.lock().unwrap_or_else(PoisonError::into_inner);
+            let entry = wanted.entry(TypeId::of::<T>()).or_insert_with(|| {
+                Box::new(Wanted::<T> {
+                    keys: Vec::new(),
+                    seen: KeyMap::default(),
+                })
+            });
+            let Some(wanted) = entry.as_any().downcast_mut::<Wanted<T>>() else {
+                return;
+            };
+            for key in keys {
+                if !known.contains_key(key) && wanted.seen.insert(key.clone(), ()).is_none() {
+                    wanted.keys.push(key.clone());
+                }
+            }
+        });
+    }
+
+    /// Loads every wanted key, the types at once, each type's keys grouped
+    /// into one statement per (lookup, conditions, schema).
+    pub(crate) async fn flush(&self) {
+        let wanted: Vec<Box<dyn Flush>> =
+            std::mem::take(&mut *self.wanted.lock().unwrap_or_else(PoisonError::into_inner))
+                .into_values()
+                .collect();
+        join_all(wanted.into_iter().map(|w| w.flush(self))).await;
+    }
+
+    /// The known rows of `keys`, after [`Loaders::flush`]: one per key
+    /// (`None` where there is none), or the first error of their loads.
+    pub(crate) fn known<T: EntityTrait>(&self, keys: &[Key<T>]) -> Found
+    where
+        T::Model: Sync,
+    {
+        self.with_known::<T, _>(|known| {
+            keys.iter()
+                .map(|key| known.get(key).cloned().unwrap_or(Ok(None)))
+                .collect()
+        })
     }
 
     /// Keeps rows already read for the keys that find them (a page of
     /// users for the by-id lookups of their inverse fields).
-    pub async fn prime<T: EntityTrait>(&self, rows: Vec<(Key<T>, T::Model)>)
+    pub(crate) fn prime<T: EntityTrait>(&self, rows: Vec<(Key<T>, RowModel)>)
     where
         T::Model: Sync,
     {
-        self.loader::<T>()
-            .prime_many(rows.into_iter().map(|(k, row)| (k, Ok(Some(row)))))
-            .await;
+        self.with_known::<T, _>(|known| {
+            known.extend(rows.into_iter().map(|(key, row)| (key, Ok(Some(row)))));
+        });
     }
 
     /// Forgets every cached target: called after each mutation, so later
     /// reads in the same request see the new state.
     pub fn clear(&self) {
         self.loaders
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+        self.known
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clear();
@@ -147,6 +266,3 @@ impl Loaders {
         }
     }
 }
-
-/// Loaded targets by key.
-pub type KeyMapOf<T> = KeyMap<T, Loaded<T>>;

@@ -8,6 +8,7 @@ use std::fmt::Debug;
 use std::sync::Arc;
 
 use async_graphql::Value as GqlValue;
+use async_graphql::futures_util::future::join_all;
 use hasone::tenancy::SchemaName;
 use hasone::{Conditions, Error, Id, Key, Lookup, Scopes, begin_write};
 use sea_orm::{
@@ -229,22 +230,14 @@ where
                 )
             })
             .collect();
-        if let [key] = keys.as_slice() {
-            let row = loaders.load(key.clone()).await?;
-            return Ok(vec![row.map(|m| Arc::new(m) as RowModel)]);
-        }
-        let loaded = loaders.load_many(keys.clone()).await;
-        keys.iter()
-            .map(|key| match loaded.get(key) {
-                Some(Ok(row)) => Ok(row.clone().map(|m| Arc::new(m) as RowModel)),
-                Some(Err(err)) => Err(err.clone()),
-                None => Ok(None),
-            })
+        join_all(keys.into_iter().map(|key| loaders.load(key)))
+            .await
+            .into_iter()
             .collect()
     }
 
     async fn prime(&self, loaders: &Loaders, rows: &[RowModel], columns: &[usize]) {
-        let mut primed: Vec<(Key<E>, E::Model)> = Vec::with_capacity(rows.len() * columns.len());
+        let mut primed: Vec<(Key<E>, RowModel)> = Vec::with_capacity(rows.len() * columns.len());
         for column in columns.iter().filter_map(|c| self.columns.get(*c)) {
             for row in rows {
                 let Some(model) = row.downcast_ref::<E::Model>() else {
@@ -255,10 +248,10 @@ where
                     continue;
                 }
                 let key = Key::new(Lookup::by_column(*column), value, Conditions::none(), None);
-                primed.push((key, model.clone()));
+                primed.push((key, row.clone()));
             }
         }
-        loaders.prime(primed).await;
+        loaders.prime(primed);
     }
 
     async fn page(

@@ -9,9 +9,12 @@
 //! load a nested level's batch could run before all its keys had arrived
 //! (docs/performance.md). The prefetch walks the selection instead: for the
 //! rows of one level, the keys of every selected association field (every
-//! alias, with its own `scope` and `schema`) go to the loaders together, so
-//! that the loaders batch them as the fields would, and the next level
-//! starts from the rows found.
+//! alias, with its own `scope` and `schema`) are asked for together
+//! ([`Loaders::want`]), and one [`Loaders::flush`] loads them grouped as
+//! the loaders would batch the fields' keys (one statement per lookup,
+//! conditions and schema; keys already known, such as a page's rows by id,
+//! cost nothing), without the `dataloader` crate's per-key protocol. The
+//! next level starts from the rows found.
 //!
 //! What it found is kept in a [`Prefetched`] table by (field of the
 //! document, row): a row's association field answers from it without a
@@ -26,12 +29,13 @@
 
 use std::sync::Arc;
 
-use async_graphql::futures_util::future::join_all;
 use async_graphql::parser::types::{Field, Selection, SelectionSet};
 use async_graphql::{Context, Name, Positioned, Value};
 use hasone::ScopeRef;
 use hasone::tenancy::SchemaName;
 
+use crate::assoc::Wanted;
+use crate::loaders::Loaders;
 use crate::ops::RowModel;
 use crate::registry::{FieldSpec, Registry};
 use crate::schema::scope_ref;
@@ -82,6 +86,16 @@ struct Level<'a> {
     sets: Vec<&'a SelectionSet>,
 }
 
+/// One field's load, asked for and not yet read.
+struct Asking<'a> {
+    field: &'a Positioned<Field>,
+    /// The entity of the rows it loads.
+    object: usize,
+    schema: Option<SchemaName>,
+    sources: Vec<usize>,
+    wanted: Wanted,
+}
+
 /// What one field's load found on the rows of its level.
 struct Loaded<'a> {
     field: usize,
@@ -112,7 +126,7 @@ pub(crate) async fn prefetch<'a>(
     };
     let mut level = vec![Level { object, rows, sets }];
     while !level.is_empty() {
-        let mut loads = Vec::new();
+        let mut asking = Vec::new();
         for Level { object, rows, sets } in &level {
             let fields = &registry.objects[*object].fields;
             for field in selected(ctx, sets) {
@@ -124,11 +138,24 @@ pub(crate) async fn prefetch<'a>(
                 let Some(asked) = arguments(ctx, &field.node, spec) else {
                     continue;
                 };
-                loads.push(load(registry, loaders, a, spec, rows, field, asked));
+                let Some((object, wanted)) = want(registry, loaders, a, spec, rows, &asked) else {
+                    continue;
+                };
+                asking.push(Asking {
+                    field,
+                    object,
+                    schema: asked.schema,
+                    sources: rows.iter().map(row_address).collect(),
+                    wanted,
+                });
             }
         }
+        loaders.flush().await;
         let mut next = Vec::new();
-        for loaded in join_all(loads).await.into_iter().flatten() {
+        for loaded in asking
+            .into_iter()
+            .filter_map(|asked| found(registry, loaders, asked))
+        {
             let Loaded {
                 field,
                 schema,
@@ -271,19 +298,17 @@ fn arguments(ctx: &Context<'_>, field: &Field, spec: FieldSpec) -> Option<Asked>
     Some(Asked { scopes, schema })
 }
 
-/// Loads one field's rows for `rows`; with them the next level when the
-/// field's selection goes on to an association field of theirs.
-async fn load<'a>(
+/// Asks for one field's rows on `rows` (read after the level's flush).
+fn want(
     registry: &'static Registry,
-    loaders: &crate::loaders::Loaders,
+    loaders: &Loaders,
     a: usize,
     spec: FieldSpec,
     rows: &[RowModel],
-    field: &'a Positioned<Field>,
-    asked: Asked,
-) -> Option<Loaded<'a>> {
+    asked: &Asked,
+) -> Option<(usize, Wanted)> {
     let assoc = &registry.associations[a];
-    let (next, found) = match spec {
+    Some(match spec {
         FieldSpec::HasOne(_) => {
             let refs: Option<Vec<ScopeRef<'_>>> = asked
                 .scopes
@@ -294,16 +319,32 @@ async fn load<'a>(
             {
                 return None;
             }
-            let found = assoc
-                .ops
-                .targets(loaders, rows, refs.as_deref(), asked.schema.as_ref())
-                .await;
-            (assoc.target, found)
+            let wanted =
+                assoc
+                    .ops
+                    .want_targets(loaders, rows, refs.as_deref(), asked.schema.as_ref());
+            (assoc.target, wanted)
         }
-        _ => (assoc.source, assoc.ops.sources(loaders, rows).await),
-    };
-    let found = found.ok()?;
-    let next_fields = &registry.objects[next].fields;
+        _ => (assoc.source, assoc.ops.want_sources(loaders, rows)),
+    })
+}
+
+/// What a field's load found, after the flush; with it the next level
+/// when the field's selection goes on to an association field of theirs.
+fn found<'a>(
+    registry: &'static Registry,
+    loaders: &Loaders,
+    asked: Asking<'a>,
+) -> Option<Loaded<'a>> {
+    let Asking {
+        field,
+        object,
+        schema,
+        sources,
+        wanted,
+    } = asked;
+    let found = wanted(loaders).ok()?;
+    let next_fields = &registry.objects[object].fields;
     let set = &field.node.selection_set.node;
     let deeper = set.items.iter().any(|item| match &item.node {
         Selection::Field(child) => matches!(
@@ -320,11 +361,11 @@ async fn load<'a>(
     };
     Some(Loaded {
         field: address(&field.node),
-        schema: asked.schema,
-        sources: rows.iter().map(row_address).collect(),
+        schema,
+        sources,
         found,
         next: (!next_rows.is_empty()).then(|| Level {
-            object: next,
+            object,
             rows: next_rows,
             sets: vec![set],
         }),
