@@ -143,10 +143,21 @@ where
     F: FnOnce(TestApp) -> Fut,
     Fut: Future<Output = TestApp>,
 {
-    if let Some(app) = TestApp::spawn_with(backend, options).await {
-        test(app).await.finish().await;
+    // A test that hangs fails with its name instead of holding the whole
+    // run until CI's limit (the slowest test, the concurrency churn, takes
+    // seconds).
+    let run = async {
+        if let Some(app) = TestApp::spawn_with(backend, options).await {
+            test(app).await.finish().await;
+        }
+    };
+    if tokio::time::timeout(TEST_BOUND, run).await.is_err() {
+        panic!("[{backend:?}] did not finish within {TEST_BOUND:?}: a hang");
     }
 }
+
+/// How long one backend test may run.
+const TEST_BOUND: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// Declares each listed `async fn name(app: TestApp) -> TestApp` as three
 /// tests, `sqlite::name`, `postgres::name` and `mysql::name`, optionally
