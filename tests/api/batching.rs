@@ -24,6 +24,7 @@ backend_tests!(
     a_single_user_batches_its_fields,
     skipped_fields_cost_no_statement,
     each_scope_set_is_its_own_statement,
+    scopes_on_one_column_share_a_statement,
     loaders_do_not_outlive_a_request,
     mutations_cost_four_statements_where_update_returns_rows,
 );
@@ -44,10 +45,12 @@ async fn one_statement_per_has_one_field_whatever_the_page_size(app: TestApp) ->
         }
         counts.push(statements);
     }
-    // 1 for the page of users + 1 per has-one field.
+    // 1 for the page of users + 1 per has-one field, except that the
+    // billing and the shipping address (scopes on one column of one table)
+    // share theirs.
     assert_eq!(
         counts,
-        vec![5, 5, 5],
+        vec![4, 4, 4],
         "[{:?}] statements for first = 1, 10, 50",
         app.backend
     );
@@ -82,10 +85,10 @@ async fn branches_of_one_level_share_their_batches(app: TestApp) -> TestApp {
         shipping: shippingAddress(scope: []) { owner: user { id } } settings { user { id } } } } } }";
     let (resp, statements) = app.gql_counted(q, json!({})).await;
     assert!(resp.get("errors").is_none(), "{resp}");
-    // users; profile, billing, shipping, settings. The users the targets
-    // point back to are the page's, primed by id and by handle (the source
-    // keys of the associations): no statement.
-    assert_eq!(statements, 5);
+    // users; profile, billing and shipping (one statement), settings. The
+    // users the targets point back to are the page's, primed by id and by
+    // handle (the source keys of the associations): no statement.
+    assert_eq!(statements, 4);
     let edges = at(&resp, "data.users.edges").as_array().expect("edges");
     for (path, min) in [
         ("node.profile.user.id", 40),
@@ -108,8 +111,9 @@ async fn a_single_user_batches_its_fields(app: TestApp) -> TestApp {
         shippingAddress { id } project(scope: []) { id owner { id } } } }";
     let (resp, statements) = app.gql_counted(q, json!({})).await;
     assert!(resp.get("errors").is_none(), "{resp}");
-    // The user; its four targets; their users are the same user, cached.
-    assert_eq!(statements, 5);
+    // The user; its targets (billing and shipping in one statement); their
+    // users are the same user, cached.
+    assert_eq!(statements, 4);
     let user = at(&resp, "data.user");
     assert_eq!(at(user, "id"), &json!("User:7"));
     assert_eq!(at(user, "profile.user.id"), &json!("User:7"));
@@ -160,6 +164,41 @@ async fn each_scope_set_is_its_own_statement(app: TestApp) -> TestApp {
             .any(|e| at(e, "node.project.archived") == &json!(true))
     );
     assert_eq!(statements, 2);
+    app
+}
+
+async fn scopes_on_one_column_share_a_statement(app: TestApp) -> TestApp {
+    // billingAddress and shippingAddress are `kind = billing` / `kind =
+    // shipping` on addresses: one statement, and each user still gets the
+    // row of its own kind (the same rows as when each is asked alone).
+    let both = "{ users(first: 60) { edges { node { rowId \
+        billingAddress { rowId kind } shippingAddress { rowId kind } } } } }";
+    let (resp, statements) = app.gql_counted(both, json!({})).await;
+    assert!(resp.get("errors").is_none(), "{resp}");
+    assert_eq!(statements, 2, "page + addresses: {resp}");
+    let mut checked = 0;
+    for edge in at(&resp, "data.users.edges").as_array().expect("edges") {
+        let user = at(edge, "node.rowId").as_i64().expect("rowId") as i32;
+        for (field, kind) in [
+            ("billingAddress", "billing"),
+            ("shippingAddress", "shipping"),
+        ] {
+            let expected = address_of(&app, user, kind).await;
+            let got = edge["node"][field]["rowId"].as_i64().map(|id| id as i32);
+            assert_eq!(got, expected, "user {user} {field}");
+            if got.is_some() {
+                assert_eq!(edge["node"][field]["kind"], json!(kind.to_uppercase()));
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 40, "{checked} addresses checked");
+    // Different model scopes are different conditions: their own statements.
+    let q = "{ users(first: 60) { edges { node { \
+        billingAddress(scope: [VERIFIED]) { rowId } shippingAddress { rowId } } } } }";
+    let (resp, statements) = app.gql_counted(q, json!({})).await;
+    assert!(resp.get("errors").is_none(), "{resp}");
+    assert_eq!(statements, 3, "{resp}");
     app
 }
 
