@@ -57,12 +57,21 @@ pub async fn load<T: EntityTrait, C: ConnectionTrait>(
     let selects = statements.iter().map(|groups| {
         let first = groups[0][0];
         let lookups: Vec<Lookup<T>> = groups.iter().map(|g| *g[0].lookup()).collect();
-        let mut values: Vec<Value> = Vec::new();
-        for key in groups.iter().flatten() {
-            if !values.contains(key.value()) {
-                values.push(key.value().clone());
+        // A group's keys are distinct; groups sharing a statement may
+        // share values (a user with both addresses).
+        let values: Vec<Value> = match groups.as_slice() {
+            [group] => group.iter().map(|k| k.value().clone()).collect(),
+            _ => {
+                let mut seen = std::collections::HashSet::new();
+                groups
+                    .iter()
+                    .flatten()
+                    .map(|k| k.value())
+                    .filter(|v| seen.insert(*v))
+                    .cloned()
+                    .collect()
             }
-        }
+        };
         select(db, lookups, values, first.conditions(), first.schema())
     });
     let results = join_all(selects).await;
