@@ -103,10 +103,10 @@ where
 
 /// The loaders of one request.
 ///
-/// Two ways in: [`Loaders::load`], a field's own load, batched with its
+/// Two ways in: `Loaders::load`, a field's own load, batched with its
 /// siblings by the `dataloader` crate; and the prefetch's two steps,
-/// [`Loaders::want`] for every selection of a level, then one
-/// [`Loaders::flush`], which loads them grouped as the crate would, without
+/// `Loaders::want` for every selection of a level, then one
+/// `Loaders::flush`, which loads them grouped as the crate would, without
 /// its per-key protocol. Both read the rows already known first.
 pub struct Loaders {
     db: DatabaseConnection,
@@ -124,6 +124,12 @@ impl Loaders {
             known: Mutex::new(HashMap::new()),
             wanted: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The connection the request reads from (a read replica for a query
+    /// when there is one, the primary otherwise).
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
     }
 
     fn with_known<T: EntityTrait, R>(&self, f: impl FnOnce(&mut Known<T>) -> R) -> R
