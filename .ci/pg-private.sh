@@ -3,6 +3,7 @@
 #
 #   source .ci/pg-private.sh
 #   pg_private_start NAME PORT     # initdb + start, as the postgres user
+#   pg_private_replica NAME PRIMARY_PORT PORT  # a streaming replica of it
 #   pg_private_ctl NAME start|stop # what HASONE_TEST_PG_CTL runs
 #   pg_private_remove NAME         # stop and delete
 #
@@ -26,7 +27,9 @@ pg_private_start() { # NAME PORT [initdb args...]
     echo "port $port is in the ephemeral range (from $low); pick one below it" >&2
     return 1
   fi
-  if ss -tan 2>/dev/null | grep -q "127.0.0.1:$port "; then
+  # Only a listener blocks the port: connections in TIME-WAIT from an
+  # earlier cluster on it do not (PostgreSQL binds with SO_REUSEADDR).
+  if ss -Hltn "sport = :$port" 2>/dev/null | grep -q .; then
     echo "port $port is taken; the private cluster $name cannot use it" >&2
     ss -tanp | grep ":$port " >&2 || true
     return 1
@@ -42,6 +45,25 @@ fsync = off
 CONF
   pg_private_ctl "$name" start
   as_postgres "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U postgres test
+}
+
+pg_private_replica() { # NAME PRIMARY_PORT PORT: a streaming replica (hot standby)
+  local name=$1 primary=$2 port=$3 dir="$PG_PRIVATE_ROOT/$1"
+  pg_private_remove "$name"
+  mkdir -p "$dir"
+  chown postgres "$PG_PRIVATE_ROOT" "$dir"
+  # -R writes primary_conninfo and standby.signal: the copy starts as a
+  # standby streaming from the primary (trust authentication, as initdb
+  # set it up for replication connections from 127.0.0.1).
+  as_postgres "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$primary" -U postgres \
+    -D "$dir/data" -R -X stream --no-sync
+  # The copied postgresql.conf is the primary's; later lines win.
+  cat >>"$dir/data/postgresql.conf" <<CONF
+port = $port
+unix_socket_directories = '$dir'
+hot_standby = on
+CONF
+  pg_private_ctl "$name" start
 }
 
 pg_private_ctl() { # NAME start|stop|restart
