@@ -91,7 +91,10 @@ pub async fn connect(
 /// A connection of its own for `/ready`, outside the pool: a pool busy
 /// with requests says nothing about whether the database answers.
 #[derive(Clone, Debug)]
-pub struct Probe(pub DatabaseConnection);
+pub struct Probe {
+    primary: DatabaseConnection,
+    replica: Option<DatabaseConnection>,
+}
 
 /// How long `/ready` waits for the database.
 pub const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
@@ -99,23 +102,47 @@ pub const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 /// Opens the `/ready` probe: one connection at most, opened on demand and
 /// again after the database came back.
 pub async fn probe(url: &str) -> Result<Probe, DbErr> {
+    Ok(Probe {
+        primary: probe_connection(url).await?,
+        replica: None,
+    })
+}
+
+async fn probe_connection(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_owned());
     opts.max_connections(1)
         .min_connections(0)
         .acquire_timeout(PROBE_TIMEOUT)
         .connect_timeout(PROBE_TIMEOUT)
         .sqlx_logging(false);
-    SeaDatabase::connect(opts).await.map(Probe)
+    SeaDatabase::connect(opts).await
 }
 
 impl Probe {
-    /// Whether the database answers within [`PROBE_TIMEOUT`].
-    pub async fn ping(&self) -> Result<(), String> {
-        match tokio::time::timeout(PROBE_TIMEOUT, self.0.ping()).await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(err)) => Err(err.to_string()),
-            Err(_) => Err(format!("no answer within {} ms", PROBE_TIMEOUT.as_millis())),
-        }
+    /// Probes the read replica at `url` too.
+    pub async fn with_replica(mut self, url: &str) -> Result<Self, DbErr> {
+        self.replica = Some(probe_connection(url).await?);
+        Ok(self)
+    }
+
+    /// Whether the database answers within [`PROBE_TIMEOUT`], and the read
+    /// replica if there is one (`None` when there is none).
+    pub async fn ping(&self) -> (Result<(), String>, Option<Result<(), String>>) {
+        let replica = async {
+            match &self.replica {
+                Some(replica) => Some(ping(replica).await),
+                None => None,
+            }
+        };
+        tokio::join!(ping(&self.primary), replica)
+    }
+}
+
+async fn ping(db: &DatabaseConnection) -> Result<(), String> {
+    match tokio::time::timeout(PROBE_TIMEOUT, db.ping()).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(err)) => Err(err.to_string()),
+        Err(_) => Err(format!("no answer within {} ms", PROBE_TIMEOUT.as_millis())),
     }
 }
 

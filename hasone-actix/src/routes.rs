@@ -372,11 +372,22 @@ async fn health() -> HttpResponse {
 
 /// Ready when the database answers, on a connection of its own.
 async fn ready(probe: web::Data<Probe>) -> HttpResponse {
-    match probe.ping().await {
-        Ok(()) => HttpResponse::Ok().json(json!({ "status": "ready" })),
+    let (primary, replica) = probe.ping().await;
+    let state = |name: &str, result: &Result<(), String>| match result {
+        Ok(()) => "ready",
         Err(err) => {
-            tracing::warn!(error = %err, "database not ready");
-            HttpResponse::ServiceUnavailable().json(json!({ "status": "unavailable" }))
+            tracing::warn!(error = %err, database = name, "database not ready");
+            "unavailable"
         }
+    };
+    let mut body = json!({ "status": "ready", "primary": state("primary", &primary) });
+    if let Some(replica) = &replica {
+        body["replica"] = json!(state("replica", replica));
+    }
+    if primary.is_ok() && replica.as_ref().is_none_or(Result::is_ok) {
+        HttpResponse::Ok().json(body)
+    } else {
+        body["status"] = json!("unavailable");
+        HttpResponse::ServiceUnavailable().json(body)
     }
 }

@@ -38,6 +38,12 @@ pub struct Settings {
     #[arg(long, env = "DATABASE_URL")]
     pub database_url: Option<String>,
 
+    /// A read replica of the database (PostgreSQL or MariaDB): queries
+    /// read from it; mutations, and every read of a request that mutates,
+    /// go to the primary (`DATABASE_URL`).
+    #[arg(long, env = "HASONE_READ_DATABASE_URL")]
+    pub read_database_url: Option<String>,
+
     /// Schemas the `schema` argument may name, comma separated.
     #[arg(long, env = "HASONE_SCHEMAS", value_delimiter = ',')]
     pub schemas: Vec<String>,
@@ -237,6 +243,7 @@ impl Default for Settings {
         Settings {
             addr: DEFAULT_ADDR.into(),
             database_url: None,
+            read_database_url: None,
             schemas: Vec::new(),
             workers: WORKERS,
             cors_origins: Vec::new(),

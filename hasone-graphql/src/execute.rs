@@ -128,6 +128,8 @@ pub enum OperationKind {
 pub struct Api {
     schema: Box<dyn Executor>,
     db: DatabaseConnection,
+    /// Where queries read, when not from `db` (a read replica).
+    reads: Option<DatabaseConnection>,
     limits: Limits,
     documents: Documents,
 }
@@ -138,9 +140,19 @@ impl Api {
         Api {
             schema: Box::new(schema),
             db,
+            reads: None,
             limits,
             documents: Documents::default(),
         }
+    }
+
+    /// Queries read from `replica` (a read replica of `db`); mutations,
+    /// and every read of a request that mutates, still go to `db`. A
+    /// replica may lag: a query right after a mutation may not see it yet
+    /// (docs/scaling.md).
+    pub fn with_read_replica(mut self, replica: DatabaseConnection) -> Self {
+        self.reads = Some(replica);
+        self
     }
 
     /// The schema in SDL.
@@ -174,21 +186,30 @@ impl Api {
     /// the request timeout; every error gets its code and the request id.
     pub async fn execute(&self, request: Request, request_id: &str) -> Response {
         let deadline = Instant::now() + self.limits.request_timeout;
-        self.execute_until(request, request_id, deadline).await
+        self.execute_until(request, request_id, deadline, &mut false)
+            .await
     }
 
+    /// `wrote`: whether an earlier operation of the request was a mutation
+    /// (then this one reads from the primary too); set when this one is.
     async fn execute_until(
         &self,
         mut request: Request,
         request_id: &str,
         deadline: Instant,
+        wrote: &mut bool,
     ) -> Response {
         let operation = request.operation_name.clone();
         let started = Instant::now();
         let run = async {
             match self.prepare(&mut request) {
-                Ok(_) => {
-                    let request = request.data(Loaders::new(self.db.clone()));
+                Ok(kind) => {
+                    *wrote |= kind == OperationKind::Write;
+                    let reads = match &self.reads {
+                        Some(replica) if !*wrote => replica,
+                        _ => &self.db,
+                    };
+                    let request = request.data(Loaders::new(reads.clone()));
                     Statements::count(self.schema.run(request)).await
                 }
                 Err(err) => (Response::from_errors(vec![err]), 0),
@@ -232,9 +253,10 @@ impl Api {
     pub async fn execute_batch(&self, batch: BatchRequest, request_id: &str) -> BatchResponse {
         let deadline = Instant::now() + self.limits.request_timeout;
         match batch {
-            BatchRequest::Single(request) => {
-                BatchResponse::Single(self.execute_until(request, request_id, deadline).await)
-            }
+            BatchRequest::Single(request) => BatchResponse::Single(
+                self.execute_until(request, request_id, deadline, &mut false)
+                    .await,
+            ),
             BatchRequest::Batch(requests) if requests.len() > self.limits.max_batch => {
                 let message = format!(
                     "the batch has {} operations; at most {} are allowed",
@@ -248,8 +270,14 @@ impl Api {
             }
             BatchRequest::Batch(requests) => {
                 let mut responses = Vec::with_capacity(requests.len());
+                // After a mutation, the batch's later queries read from the
+                // primary: a replica may not have it yet.
+                let mut wrote = false;
                 for request in requests {
-                    responses.push(self.execute_until(request, request_id, deadline).await);
+                    let response = self
+                        .execute_until(request, request_id, deadline, &mut wrote)
+                        .await;
+                    responses.push(response);
                 }
                 BatchResponse::Batch(responses)
             }

@@ -72,11 +72,17 @@ pub async fn state(settings: &Settings) -> Result<(AppState, Database), StartupE
     let limits = settings.server.graphql_limits();
     let shared = Shared {
         db: db.conn.clone(),
-        allowlist,
+        allowlist: allowlist.clone(),
         max_page_size: limits.max_page_size,
     };
-    let api = Api::new(schema(shared, &limits), db.conn.clone(), limits);
-    let probe = db::probe(&url).await?;
+    let mut api = Api::new(schema(shared, &limits), db.conn.clone(), limits);
+    let mut probe = db::probe(&url).await?;
+    if let Some(replica_url) = &settings.server.read_database_url {
+        let replica = db::connect(&settings.server, replica_url, &allowlist).await?;
+        api = api.with_read_replica(replica.conn);
+        probe = probe.with_replica(replica_url).await?;
+        tracing::info!("queries read from the read replica (HASONE_READ_DATABASE_URL)");
+    }
     Ok((AppState::new(&settings.server, api, probe, graphiql()), db))
 }
 

@@ -191,10 +191,10 @@ async fn list(
         None => None,
     };
     let has_previous = after.is_some();
-    let mut models = object.ops.page(&shared.db, after, first + 1).await?;
+    let loaders = loaders(ctx)?;
+    let mut models = object.ops.page(loaders.db(), after, first + 1).await?;
     let has_next = models.len() as u64 > first;
     models.truncate(first as usize);
-    let loaders = loaders(ctx)?;
     object
         .ops
         .prime(loaders, &models, &object.lookup_columns)

@@ -16,7 +16,7 @@ use async_graphql::{
 use hasone::ScopeRef;
 use hasone::tenancy::SchemaName;
 
-use super::{Shared, fail, loaders, schema_arg};
+use super::{fail, loaders, schema_arg};
 use crate::error::ApiError;
 use crate::ids::{cursor, global_id};
 use crate::ops::RowModel;
@@ -466,11 +466,7 @@ impl Page {
             }
             "totalCount" => {
                 let spec = &self.registry.objects[self.object];
-                let db = &ctx
-                    .data::<Shared>()
-                    .map_err(|e| ApiError::internal(&e.message))?
-                    .db;
-                let count = spec.ops.count(db).await?;
+                let count = spec.ops.count(loaders(ctx)?.db()).await?;
                 return Ok(Some(Value::from(count)));
             }
             _ => return Ok(None),
