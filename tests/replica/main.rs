@@ -184,3 +184,225 @@ async fn queries_read_the_replica_and_writes_the_primary() {
     )
     .await;
 }
+
+/// One `hasone serve` process of the multi-process test, killed when
+/// dropped.
+struct Process {
+    child: std::process::Child,
+    url: String,
+    /// Kept so that the process's log keeps being read (never a full pipe).
+    _log: hasone_tests::hasone_testkit::ProcessLog,
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `target/debug/hasone serve` (built by `.ci/steps/replica.sh`)
+/// on `db` with the standby as its read replica.
+fn serve(db: &str, replica: &str, seed: i32) -> Process {
+    let bin = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/debug/hasone");
+    let mut child = std::process::Command::new(&bin)
+        .env("DATABASE_URL", db)
+        .env("HASONE_READ_DATABASE_URL", replica)
+        .env("HASONE_ADDR", "127.0.0.1:0")
+        .env("HASONE_WORKERS", "1")
+        .env("HASONE_SEED_USERS", seed.to_string())
+        .env("HASONE_DB_POOL_SIZE", "8")
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!(
+                "start {}: {e} (cargo build -p hasone-server)",
+                bin.display()
+            )
+        });
+    let log = hasone_tests::hasone_testkit::ProcessLog::of(&mut child);
+    let url = log.wait_for_address();
+    Process {
+        child,
+        url,
+        _log: log,
+    }
+}
+
+/// xorshift: a deterministic stream per task.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+/// `tasks` clients, client `i` on server `i % servers.len()`, each sending
+/// `ops` set / unlink / create mutations on users 1–4; returns the outcome
+/// codes, the creates acknowledged and the elapsed time.
+async fn churn(
+    urls: &[String],
+    profiles: &[i64],
+    tasks: usize,
+    ops: usize,
+) -> (std::collections::BTreeMap<String, usize>, usize, Duration) {
+    let started = Instant::now();
+    let mut handles = Vec::new();
+    for task in 0..tasks {
+        let url = format!("{}/graphql", urls[task % urls.len()]);
+        let profiles = profiles.to_vec();
+        handles.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (task as u64 + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
+            let mut outcomes = std::collections::BTreeMap::<String, usize>::new();
+            let mut created = 0;
+            for _ in 0..ops {
+                let user = format!("User:{}", rng.below(4) + 1);
+                let (query, vars, create) = match rng.below(10) {
+                    0..=5 => (
+                        "mutation($u: ID!, $t: ID) { r: setUserProfile(userId: $u, profileId: $t) { profile { userId } } }",
+                        json!({ "u": user, "t": profiles[rng.below(profiles.len() as u64) as usize] }),
+                        false,
+                    ),
+                    6 => (
+                        "mutation($u: ID!) { r: setUserProfile(userId: $u, profileId: null) { profile { userId } } }",
+                        json!({ "u": user }),
+                        false,
+                    ),
+                    _ => (
+                        "mutation($u: ID!) { r: createUserProfile(userId: $u, input: { bio: \"churn\" }) { profile { userId } } }",
+                        json!({ "u": user }),
+                        true,
+                    ),
+                };
+                let resp: Value = client
+                    .post(&url)
+                    .json(&json!({ "query": query, "variables": vars }))
+                    .send()
+                    .await
+                    .expect("POST")
+                    .json()
+                    .await
+                    .expect("JSON");
+                let outcome = match resp["errors"][0]["extensions"]["code"].as_str() {
+                    Some(code) => code.to_owned(),
+                    None => {
+                        created += usize::from(create);
+                        "ok".to_owned()
+                    }
+                };
+                *outcomes.entry(outcome).or_default() += 1;
+            }
+            (outcomes, created)
+        }));
+    }
+    let mut outcomes = std::collections::BTreeMap::new();
+    let mut created = 0;
+    for handle in handles {
+        let (o, c) = handle.await.expect("task");
+        for (k, v) in o {
+            *outcomes.entry(k).or_default() += v;
+        }
+        created += c;
+    }
+    (outcomes, created, started.elapsed())
+}
+
+async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .expect(sql)
+        .expect("a row");
+    row.try_get_by_index::<i64>(0).expect("a count")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a primary and a streaming replica: run by .ci/steps/replica.sh"]
+async fn three_processes_share_one_database() {
+    const SCALE_DB: &str = "hasone_scale";
+    let (primary, standby) = (
+        env("HASONE_TEST_REPLICA_PRIMARY"),
+        env("HASONE_TEST_REPLICA_STANDBY"),
+    );
+    let admin = Database::connect(format!("{primary}postgres"))
+        .await
+        .expect("primary");
+    exec(
+        &admin,
+        &format!("DROP DATABASE IF EXISTS {SCALE_DB} WITH (FORCE)"),
+    )
+    .await;
+    exec(&admin, &format!("CREATE DATABASE {SCALE_DB}")).await;
+    let (db_url, replica_url) = (
+        format!("{primary}{SCALE_DB}"),
+        format!("{standby}{SCALE_DB}"),
+    );
+    wait_until("the database on the standby", || async {
+        Database::connect(&replica_url).await.is_ok()
+    })
+    .await;
+    // The first process migrates and seeds; the others find it done.
+    let a = serve(&db_url, &replica_url, 20);
+    let (b, c) = (
+        serve(&db_url, &replica_url, 0),
+        serve(&db_url, &replica_url, 0),
+    );
+    let db = Database::connect(&db_url).await.expect("primary db");
+    let profiles: Vec<i64> =
+        (1..=count(&db, "SELECT count(*) FROM profiles").await.min(12)).collect();
+    let tasks = 24;
+    let ops = 100;
+
+    let before = count(&db, "SELECT count(*) FROM profiles").await;
+    let (one, one_created, one_time) =
+        churn(std::slice::from_ref(&a.url), &profiles, tasks, ops).await;
+    let urls = [a.url.clone(), b.url.clone(), c.url.clone()];
+    let (three, three_created, three_time) = churn(&urls, &profiles, tasks, ops).await;
+
+    let double = count(
+        &db,
+        "SELECT count(*) FROM (SELECT user_id FROM profiles WHERE user_id IS NOT NULL \
+         GROUP BY user_id HAVING count(*) > 1) d",
+    )
+    .await;
+    let after = count(&db, "SELECT count(*) FROM profiles").await;
+    let figures = format!(
+        "processes=1 operations={} ms={} ops_per_s={:.0} outcomes={one:?}\n\
+         processes=3 operations={} ms={} ops_per_s={:.0} outcomes={three:?}\n\
+         double_links={double} creates_acknowledged={} profiles_added={}\n",
+        tasks * ops,
+        one_time.as_millis(),
+        (tasks * ops) as f64 / one_time.as_secs_f64(),
+        tasks * ops,
+        three_time.as_millis(),
+        (tasks * ops) as f64 / three_time.as_secs_f64(),
+        one_created + three_created,
+        after - before,
+    );
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(dir.join("scale.txt"), &figures);
+    print!("{figures}");
+    assert_eq!(double, 0, "{figures}");
+    assert_eq!(
+        after - before,
+        (one_created + three_created) as i64,
+        "every acknowledged create is a row: {figures}"
+    );
+    for outcomes in [&one, &three] {
+        assert_eq!(outcomes.keys().collect::<Vec<_>>(), vec!["ok"], "{figures}");
+    }
+    drop((a, b, c));
+    exec(
+        &admin,
+        &format!("DROP DATABASE IF EXISTS {SCALE_DB} WITH (FORCE)"),
+    )
+    .await;
+}
