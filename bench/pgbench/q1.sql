@@ -1,5 +1,5 @@
 -- pgbench script written by bench/run (do not edit): the SQL statements hasone
--- issued for one Q1 (one user, 4 has-one fields) request, 5 statements; one pgbench transaction
+-- issued for one Q1 (one user, 4 has-one fields) request, 4 statements; one pgbench transaction
 -- stands for one GraphQL request. bench/run runs it as
 --   pgbench -n -M prepared -c CONNECTIONS -j THREADS -T DURATION -f q1.sql
 -- (hasone's sqlx prepares and caches each statement too).
@@ -17,7 +17,6 @@
 -- of one level concurrently on several pool connections; pgbench sends them one
 -- after another on one connection.
 SELECT "users"."id", "users"."name", "users"."email", "users"."handle" FROM "users" WHERE "users"."id" IN ('14') ORDER BY "users"."id" ASC;
-SELECT "projects"."id", "projects"."owner_id", "projects"."name", "projects"."archived" FROM "projects" WHERE "projects"."owner_id" IN ('14') AND "projects"."archived" = 'f' ORDER BY "projects"."id" ASC;
 SELECT "profiles"."id", "profiles"."user_id", "profiles"."bio", "profiles"."visibility" FROM "profiles" WHERE "profiles"."user_id" IN ('14') ORDER BY "profiles"."id" ASC;
-SELECT "addresses"."id", "addresses"."user_id", "addresses"."kind", "addresses"."street", "addresses"."city", "addresses"."country", "addresses"."verified" FROM "addresses" WHERE "addresses"."user_id" IN ('14') AND "addresses"."kind" = 'shipping' ORDER BY "addresses"."id" ASC;
-SELECT "addresses"."id", "addresses"."user_id", "addresses"."kind", "addresses"."street", "addresses"."city", "addresses"."country", "addresses"."verified" FROM "addresses" WHERE "addresses"."user_id" IN ('14') AND "addresses"."kind" = 'billing' ORDER BY "addresses"."id" ASC;
+SELECT "projects"."id", "projects"."owner_id", "projects"."name", "projects"."archived" FROM "projects" WHERE "projects"."owner_id" IN ('14') AND "projects"."archived" = 'f' ORDER BY "projects"."id" ASC;
+SELECT "addresses"."id", "addresses"."user_id", "addresses"."kind", "addresses"."street", "addresses"."city", "addresses"."country", "addresses"."verified" FROM "addresses" WHERE "addresses"."user_id" IN ('14') AND ("addresses"."kind" = 'billing' OR "addresses"."kind" = 'shipping') ORDER BY "addresses"."id" ASC;
