@@ -156,6 +156,25 @@ where
     }
 }
 
+/// xorshift: a deterministic stream of numbers per task of a churn test,
+/// no dependency needed.
+pub struct Rng(u64);
+
+impl Rng {
+    /// The stream of task `task` (the same every run).
+    pub fn for_task(task: usize) -> Rng {
+        Rng(0x9E37_79B9_7F4A_7C15 ^ (task as u64 + 1).wrapping_mul(0x2545_F491_4F6C_DD1D))
+    }
+
+    /// The next number, below `n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
 /// How long one backend test may run.
 const TEST_BOUND: std::time::Duration = std::time::Duration::from_secs(300);
 

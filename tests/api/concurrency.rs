@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use entities::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use entities::{profile, project};
-use hasone_tests::{TestApp, backend_tests};
+use hasone_tests::{Rng, TestApp, backend_tests};
 use serde_json::{Value, json};
 
 backend_tests!(concurrent_set_and_create_keep_at_most_one_target_per_source);
@@ -24,18 +24,6 @@ fn env_usize(name: &str, default: usize) -> usize {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-/// xorshift: a deterministic stream per task, no dependency needed.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
 }
 
 const USERS: u64 = 4;
@@ -68,7 +56,7 @@ async fn concurrent_set_and_create_keep_at_most_one_target_per_source(app: TestA
         handles.push(tokio::spawn(async move {
             // A client per task: its own connections to the server.
             let client = reqwest::Client::new();
-            let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (task as u64 + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
+            let mut rng = Rng::for_task(task);
             let mut outcomes: BTreeMap<String, usize> = BTreeMap::new();
             let mut created = 0usize;
             for _ in 0..ops {

@@ -10,7 +10,7 @@
 use std::time::{Duration, Instant};
 
 use hasone_server::config::Settings;
-use hasone_tests::{Backend, Client, at};
+use hasone_tests::{Backend, Client, Rng, at};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use serde_json::{Value, json};
 
@@ -43,14 +43,9 @@ where
     started.elapsed()
 }
 
-async fn profile_of(client: &Client, user: &str) -> Value {
-    let q = "query($u: ID!) { user(id: $u) { profile { id } } }";
-    client.data(q, json!({ "u": user })).await["user"]["profile"].clone()
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs a primary and a streaming replica: run by .ci/steps/replica.sh"]
-async fn queries_read_the_replica_and_writes_the_primary() {
+/// A fresh database `name` on the primary, once the standby has it too:
+/// the admin connection and the database's primary and standby URLs.
+async fn fresh_database(name: &str) -> (DatabaseConnection, String, String) {
     let (primary, standby) = (
         env("HASONE_TEST_REPLICA_PRIMARY"),
         env("HASONE_TEST_REPLICA_STANDBY"),
@@ -60,16 +55,28 @@ async fn queries_read_the_replica_and_writes_the_primary() {
         .expect("primary");
     exec(
         &admin,
-        &format!("DROP DATABASE IF EXISTS {DB} WITH (FORCE)"),
+        &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
     )
     .await;
-    exec(&admin, &format!("CREATE DATABASE {DB}")).await;
+    exec(&admin, &format!("CREATE DATABASE {name}")).await;
     // The standby has the new database once it has replayed its creation.
-    let standby_url = format!("{standby}{DB}");
+    let standby_url = format!("{standby}{name}");
     wait_until("the database on the standby", || async {
         Database::connect(&standby_url).await.is_ok()
     })
     .await;
+    (admin, format!("{primary}{name}"), standby_url)
+}
+
+async fn profile_of(client: &Client, user: &str) -> Value {
+    let q = "query($u: ID!) { user(id: $u) { profile { id } } }";
+    client.data(q, json!({ "u": user })).await["user"]["profile"].clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a primary and a streaming replica: run by .ci/steps/replica.sh"]
+async fn queries_read_the_replica_and_writes_the_primary() {
+    let (admin, primary_url, standby_url) = fresh_database(DB).await;
 
     let mut settings = Settings {
         seed_users: 20,
@@ -77,7 +84,7 @@ async fn queries_read_the_replica_and_writes_the_primary() {
     };
     settings.server.addr = "127.0.0.1:0".into();
     settings.server.workers = 1;
-    settings.server.database_url = Some(format!("{primary}{DB}"));
+    settings.server.database_url = Some(primary_url);
     settings.server.read_database_url = Some(standby_url.clone());
     let server = hasone_server::startup::build(settings)
         .await
@@ -231,18 +238,6 @@ fn serve(db: &str, replica: &str, seed: i32) -> Process {
     }
 }
 
-/// xorshift: a deterministic stream per task.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
-
 /// `tasks` clients, client `i` on server `i % servers.len()`, each sending
 /// `ops` set / unlink / create mutations on users 1–4; returns the outcome
 /// codes, the creates acknowledged and the elapsed time.
@@ -259,7 +254,7 @@ async fn churn(
         let profiles = profiles.to_vec();
         handles.push(tokio::spawn(async move {
             let client = reqwest::Client::new();
-            let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (task as u64 + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
+            let mut rng = Rng::for_task(task);
             let mut outcomes = std::collections::BTreeMap::<String, usize>::new();
             let mut created = 0;
             for _ in 0..ops {
@@ -327,27 +322,7 @@ async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
 #[ignore = "needs a primary and a streaming replica: run by .ci/steps/replica.sh"]
 async fn three_processes_share_one_database() {
     const SCALE_DB: &str = "hasone_scale";
-    let (primary, standby) = (
-        env("HASONE_TEST_REPLICA_PRIMARY"),
-        env("HASONE_TEST_REPLICA_STANDBY"),
-    );
-    let admin = Database::connect(format!("{primary}postgres"))
-        .await
-        .expect("primary");
-    exec(
-        &admin,
-        &format!("DROP DATABASE IF EXISTS {SCALE_DB} WITH (FORCE)"),
-    )
-    .await;
-    exec(&admin, &format!("CREATE DATABASE {SCALE_DB}")).await;
-    let (db_url, replica_url) = (
-        format!("{primary}{SCALE_DB}"),
-        format!("{standby}{SCALE_DB}"),
-    );
-    wait_until("the database on the standby", || async {
-        Database::connect(&replica_url).await.is_ok()
-    })
-    .await;
+    let (admin, db_url, replica_url) = fresh_database(SCALE_DB).await;
     // The first process migrates and seeds; the others find it done.
     let a = serve(&db_url, &replica_url, 20);
     let (b, c) = (
