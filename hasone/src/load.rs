@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use futures_util::future::join_all;
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, IdenStatic, ModelTrait,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, IdenStatic, ModelTrait,
     QueryFilter, QueryOrder, QueryTrait, Value,
 };
 
@@ -44,11 +44,12 @@ pub async fn load<T: EntityTrait, C: ConnectionTrait>(
             None => groups.push(vec![key]),
         }
     }
+    let backend = db.get_database_backend();
     let mut statements: Vec<Vec<Vec<&Key<T>>>> = Vec::new();
     for group in groups {
         match statements
             .iter_mut()
-            .find(|s| shares_statement(s[0][0], group[0]))
+            .find(|s| shares_statement(backend, s[0][0], group[0]))
         {
             Some(statement) => statement.push(group),
             None => statements.push(vec![group]),
@@ -108,8 +109,9 @@ pub async fn load<T: EntityTrait, C: ConnectionTrait>(
 
 /// Whether two groups' keys can be read by one statement: the same lookup
 /// column, conditions and schema, and association scopes on the same
-/// columns (whose values then tell the rows apart).
-fn shares_statement<T: EntityTrait>(a: &Key<T>, b: &Key<T>) -> bool {
+/// columns (whose values then tell the rows apart), on columns where the
+/// database's `=` is Rust's `==` (see [`exact_in_rust`]).
+fn shares_statement<T: EntityTrait>(backend: DbBackend, a: &Key<T>, b: &Key<T>) -> bool {
     let (la, lb) = (a.lookup(), b.lookup());
     !la.scope.is_empty()
         && la.column.as_str() == lb.column.as_str()
@@ -119,8 +121,33 @@ fn shares_statement<T: EntityTrait>(a: &Key<T>, b: &Key<T>) -> bool {
             .iter()
             .zip(lb.scope)
             .all(|((ca, _), (cb, _))| ca.as_str() == cb.as_str())
+        && la.scope.iter().all(|(c, _)| exact_in_rust(backend, c))
         && a.conditions() == b.conditions()
         && a.schema() == b.schema()
+}
+
+/// Whether comparing `column`'s values in Rust finds exactly the rows the
+/// database's `=` finds: integers and booleans everywhere; `VARCHAR` and
+/// `TEXT` on PostgreSQL and SQLite (binary comparison by default). Not on
+/// MariaDB/MySQL, whose default collations compare `'Billing'` equal to
+/// `'billing'`, and not for native enums (read back as `Value::Enum`),
+/// `CHAR(n)` (read back padded) or custom types (`citext`): their scoped
+/// lookups keep a statement each.
+fn exact_in_rust<C: ColumnTrait>(backend: DbBackend, column: &C) -> bool {
+    use sea_orm::ColumnType as Ty;
+    match column.def().get_column_type() {
+        Ty::TinyInteger
+        | Ty::SmallInteger
+        | Ty::Integer
+        | Ty::BigInteger
+        | Ty::TinyUnsigned
+        | Ty::SmallUnsigned
+        | Ty::Unsigned
+        | Ty::BigUnsigned
+        | Ty::Boolean => true,
+        Ty::String(_) | Ty::Text => matches!(backend, DbBackend::Postgres | DbBackend::Sqlite),
+        _ => false,
+    }
 }
 
 /// Whether `row` has the values of `lookup`'s association scope.
@@ -191,4 +218,53 @@ async fn select<T: EntityTrait, C: ConnectionTrait>(
         .from_clear()
         .from(table::<T>(schema));
     query.all(db).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    mod row {
+        use sea_orm::entity::prelude::*;
+
+        #[derive(Clone, Debug, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+        #[sea_orm(rs_type = "String", db_type = "Enum", enum_name = "kind")]
+        pub enum Kind {
+            #[sea_orm(string_value = "a")]
+            A,
+        }
+
+        #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+        #[sea_orm(table_name = "rows")]
+        pub struct Model {
+            #[sea_orm(primary_key)]
+            pub id: i32,
+            pub flag: bool,
+            pub label: String,
+            #[sea_orm(column_type = "Char(Some(4))")]
+            pub code: String,
+            pub kind: Kind,
+        }
+
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+
+        impl ActiveModelBehavior for ActiveModel {}
+    }
+    use row::Column;
+
+    #[test]
+    fn scopes_share_a_statement_only_where_rust_compares_as_the_database() {
+        for backend in [DbBackend::Postgres, DbBackend::Sqlite, DbBackend::MySql] {
+            assert!(exact_in_rust(backend, &Column::Id), "{backend:?}");
+            assert!(exact_in_rust(backend, &Column::Flag), "{backend:?}");
+            // Native enums read back as `Value::Enum`, `CHAR(n)` padded.
+            assert!(!exact_in_rust(backend, &Column::Kind), "{backend:?}");
+            assert!(!exact_in_rust(backend, &Column::Code), "{backend:?}");
+        }
+        assert!(exact_in_rust(DbBackend::Postgres, &Column::Label));
+        assert!(exact_in_rust(DbBackend::Sqlite, &Column::Label));
+        // MariaDB's default collations are case-insensitive.
+        assert!(!exact_in_rust(DbBackend::MySql, &Column::Label));
+    }
 }

@@ -47,10 +47,12 @@ async fn one_statement_per_has_one_field_whatever_the_page_size(app: TestApp) ->
     }
     // 1 for the page of users + 1 per has-one field, except that the
     // billing and the shipping address (scopes on one column of one table)
-    // share theirs.
+    // share theirs where the column compares exactly (not MariaDB's
+    // case-insensitive strings: `hasone::load`).
+    let n = shared(&app, 4, 5);
     assert_eq!(
         counts,
-        vec![4, 4, 4],
+        vec![n, n, n],
         "[{:?}] statements for first = 1, 10, 50",
         app.backend
     );
@@ -85,10 +87,10 @@ async fn branches_of_one_level_share_their_batches(app: TestApp) -> TestApp {
         shipping: shippingAddress(scope: []) { owner: user { id } } settings { user { id } } } } } }";
     let (resp, statements) = app.gql_counted(q, json!({})).await;
     assert!(resp.get("errors").is_none(), "{resp}");
-    // users; profile, billing and shipping (one statement), settings. The
-    // users the targets point back to are the page's, primed by id and by
-    // handle (the source keys of the associations): no statement.
-    assert_eq!(statements, 4);
+    // users; profile, billing and shipping (one statement but on MariaDB),
+    // settings. The users the targets point back to are the page's, primed
+    // by id and by handle (the source keys of the associations): none.
+    assert_eq!(statements, shared(&app, 4, 5));
     let edges = at(&resp, "data.users.edges").as_array().expect("edges");
     for (path, min) in [
         ("node.profile.user.id", 40),
@@ -111,9 +113,9 @@ async fn a_single_user_batches_its_fields(app: TestApp) -> TestApp {
         shippingAddress { id } project(scope: []) { id owner { id } } } }";
     let (resp, statements) = app.gql_counted(q, json!({})).await;
     assert!(resp.get("errors").is_none(), "{resp}");
-    // The user; its targets (billing and shipping in one statement); their
-    // users are the same user, cached.
-    assert_eq!(statements, 4);
+    // The user; its targets (billing and shipping in one statement but on
+    // MariaDB); their users are the same user, cached.
+    assert_eq!(statements, shared(&app, 4, 5));
     let user = at(&resp, "data.user");
     assert_eq!(at(user, "id"), &json!("User:7"));
     assert_eq!(at(user, "profile.user.id"), &json!("User:7"));
@@ -169,13 +171,13 @@ async fn each_scope_set_is_its_own_statement(app: TestApp) -> TestApp {
 
 async fn scopes_on_one_column_share_a_statement(app: TestApp) -> TestApp {
     // billingAddress and shippingAddress are `kind = billing` / `kind =
-    // shipping` on addresses: one statement, and each user still gets the
-    // row of its own kind (the same rows as when each is asked alone).
+    // shipping` on addresses: one statement (two on MariaDB), and each user
+    // still gets the row of its own kind (the rows in the database).
     let both = "{ users(first: 60) { edges { node { rowId \
         billingAddress { rowId kind } shippingAddress { rowId kind } } } } }";
     let (resp, statements) = app.gql_counted(both, json!({})).await;
     assert!(resp.get("errors").is_none(), "{resp}");
-    assert_eq!(statements, 2, "page + addresses: {resp}");
+    assert_eq!(statements, shared(&app, 2, 3), "page + addresses: {resp}");
     let mut checked = 0;
     for edge in at(&resp, "data.users.edges").as_array().expect("edges") {
         let user = at(edge, "node.rowId").as_i64().expect("rowId") as i32;
@@ -194,12 +196,24 @@ async fn scopes_on_one_column_share_a_statement(app: TestApp) -> TestApp {
     }
     assert!(checked > 40, "{checked} addresses checked");
     // Different model scopes are different conditions: their own statements.
+    // (Also on MariaDB, where the shared statement's rows would have to be
+    // told apart by the case-insensitive `kind` column.)
     let q = "{ users(first: 60) { edges { node { \
         billingAddress(scope: [VERIFIED]) { rowId } shippingAddress { rowId } } } } }";
     let (resp, statements) = app.gql_counted(q, json!({})).await;
     assert!(resp.get("errors").is_none(), "{resp}");
     assert_eq!(statements, 3, "{resp}");
     app
+}
+
+/// Statements where scoped lookups on one string column share one, and on
+/// MariaDB, where they do not.
+fn shared(app: &TestApp, sharing: u64, mariadb: u64) -> u64 {
+    if app.db.get_database_backend() == DbBackend::MySql {
+        mariadb
+    } else {
+        sharing
+    }
 }
 
 async fn loaders_do_not_outlive_a_request(app: TestApp) -> TestApp {

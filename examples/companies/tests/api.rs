@@ -289,13 +289,23 @@ async fn one_association_name_on_two_sources_never_mixes(app: App) -> App {
     assert_eq!(at(&resp, "data.country.address.country.code"), &json!("NO"));
     assert_eq!(at(&resp, "data.country.address.company"), &Value::Null);
     // company, country; Company.address and Company.headOffice (scopes on
-    // one column of addresses: one statement), Country.address (another
-    // column: its own); the inverses find the company and the country
-    // already read.
-    assert_eq!(statements, 4, "{resp}");
+    // one column of addresses: one statement, two on MariaDB, whose string
+    // comparison is not Rust's), Country.address (another column: its
+    // own); the inverses find the company and the country already read.
+    assert_eq!(statements, shared(&app, 4, 5), "{resp}");
     let addresses = address::Entity::find().count(&app.db).await.expect("count");
     assert!(addresses >= 9);
     app
+}
+
+/// Statements where scoped lookups on one string column share one, and on
+/// MariaDB, where they do not (`hasone::load`).
+fn shared(app: &App, sharing: u64, mariadb: u64) -> u64 {
+    if app.backend == Backend::Mysql {
+        mariadb
+    } else {
+        sharing
+    }
 }
 
 async fn pages_cost_one_statement_per_association(app: App) -> App {
@@ -303,8 +313,8 @@ async fn pages_cost_one_statement_per_association(app: App) -> App {
     let (resp, statements) = app.gql_counted(q, json!({})).await;
     assert!(resp.get("errors").is_none(), "{resp}");
     // 1 for the page + 1 per has-one field, but `address` and `headOffice`
-    // (kind `mail` / `head` of one foreign key) share one.
-    assert_eq!(statements, 3);
+    // (kind `mail` / `head` of one foreign key) share one, except on MariaDB.
+    assert_eq!(statements, shared(&app, 3, 4));
     let edges = at(&resp, "data.companies.edges")
         .as_array()
         .expect("edges")
