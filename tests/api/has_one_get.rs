@@ -11,6 +11,7 @@ backend_tests!(
     association_scope_tells_billing_from_shipping,
     default_scope_hides_archived_projects,
     scope_list_replaces_or_merges_the_default,
+    a_scope_in_a_variable_is_the_scope_inline,
     named_scopes_of_profile_and_address,
     inverse_fields_lead_back_to_the_source,
 );
@@ -71,6 +72,27 @@ async fn default_scope_hides_archived_projects(app: TestApp) -> TestApp {
     let archived = project_of(&app, 10).await.expect("user 10 has a project");
     assert!(archived.archived);
     assert_eq!(user(&app, 10).await["project"], Value::Null);
+    app
+}
+
+async fn a_scope_in_a_variable_is_the_scope_inline(app: TestApp) -> TestApp {
+    // Variables come as JSON: enum values as strings, and one value where
+    // the argument is a list (input coercion makes it a list of one).
+    let q =
+        "query($id: ID!, $s: [ProjectScope!]) { user(id: $id) { project(scope: $s) { rowId } } }";
+    let active = project_of(&app, 2).await.expect("project").id;
+    let archived = project_of(&app, 10).await.expect("project").id;
+    for (user, scope, expected) in [
+        ("User:2", json!("ARCHIVED"), Value::Null),
+        ("User:2", json!(["ARCHIVED"]), Value::Null),
+        ("User:2", json!("ACTIVE"), json!({ "rowId": active })),
+        ("User:10", json!("ARCHIVED"), json!({ "rowId": archived })),
+        ("User:10", json!(["DEFAULT"]), Value::Null),
+        ("User:10", json!([]), json!({ "rowId": archived })),
+    ] {
+        let d = app.data(q, json!({ "id": user, "s": scope })).await;
+        assert_eq!(d["user"]["project"], expected, "{user} scope {scope}");
+    }
     app
 }
 

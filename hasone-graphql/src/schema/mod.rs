@@ -270,7 +270,10 @@ impl Args {
                     _ => None,
                 })
                 .collect(),
+            // One value for a list argument (input coercion); an enum from a
+            // JSON variable arrives as a string.
             Value::Enum(n) => vec![n.to_string()],
+            Value::String(s) => vec![s.clone()],
             _ => Vec::new(),
         };
         let refs: Vec<ScopeRef<'_>> = names.iter().map(|n| scope_ref(n)).collect();
