@@ -11,7 +11,7 @@ use entities::{address, profile, project, settings, user};
 use hasone_actix::ServerHandle;
 use hasone_server::config::Settings;
 pub use hasone_testkit::{Backend, Client, TestDatabase, at};
-use sea_orm::{Database, DatabaseConnection, EntityTrait};
+use sea_orm::{DatabaseConnection, EntityTrait};
 
 #[doc(hidden)]
 pub use hasone_testkit;
@@ -89,9 +89,7 @@ impl TestApp {
         let statements = server.db.statements.clone();
         let handle = server.app.handle();
         tokio::spawn(server.app.into_server());
-        let db = Database::connect(&database.url)
-            .await
-            .expect("test connection");
+        let db = hasone_testkit::connect(&database.url).await;
         Some(TestApp {
             client: Client::new(backend, format!("http://{addr}"), statements),
             db,

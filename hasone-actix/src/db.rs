@@ -22,6 +22,19 @@ pub struct Database {
     pub statements: Statements,
 }
 
+/// Pool options without sqlx's idle reaper: no idle timeout and no maximum
+/// lifetime. sqlx 0.9.0's reaper task can spin a core at 100 % forever
+/// (its `num_idle` counter underflows in a race and the sweep then loops
+/// over `0..usize::MAX` without awaiting), which also hangs the runtime's
+/// shutdown: seen twice in this repository's test runs. Upstream issue
+/// launchbadge/sqlx#3645, fixed by #4289, not in a release yet; without
+/// the two timeouts sqlx does not start that task. Broken connections are
+/// still found and replaced when they fail.
+pub fn without_reaper(opts: &mut ConnectOptions) -> &mut ConnectOptions {
+    opts.idle_timeout(None::<Duration>)
+        .max_lifetime(None::<Duration>)
+}
+
 /// Opens the pool for the database at `url`. SQLite runs in WAL mode with
 /// a busy timeout and foreign keys on, and attaches one file per
 /// allowlisted schema to every connection (`<database file>.<schema>`).
@@ -34,7 +47,8 @@ pub async fn connect(
     let mut opts = ConnectOptions::new(url.to_owned());
     let pool = &settings.pool;
     let statement_timeout = Duration::from_millis(pool.db_statement_timeout_ms);
-    opts.max_connections(pool.db_pool_size)
+    without_reaper(&mut opts)
+        .max_connections(pool.db_pool_size)
         .min_connections(1)
         .acquire_timeout(Duration::from_millis(pool.db_acquire_timeout_ms))
         .connect_timeout(Duration::from_secs(5))
@@ -110,7 +124,8 @@ pub async fn probe(url: &str) -> Result<Probe, DbErr> {
 
 async fn probe_connection(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_owned());
-    opts.max_connections(1)
+    without_reaper(&mut opts)
+        .max_connections(1)
         .min_connections(0)
         .acquire_timeout(PROBE_TIMEOUT)
         .connect_timeout(PROBE_TIMEOUT)

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use hasone_graphql::Statements;
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 /// A database backend a suite runs on.
@@ -146,9 +146,7 @@ impl TestDatabase {
                 }
             }
             Cleanup::Database { admin_url, names } => {
-                let admin = Database::connect(admin_url)
-                    .await
-                    .expect("admin connection");
+                let admin = connect(admin_url).await;
                 // Tenant databases first: their tables reference the main one.
                 for name in names.iter().rev() {
                     admin
@@ -162,9 +160,7 @@ impl TestDatabase {
 }
 
 async fn create_database(admin_url: &str, name: &str) {
-    let admin = Database::connect(admin_url)
-        .await
-        .unwrap_or_else(|e| panic!("cannot reach {admin_url}: {e}"));
+    let admin = connect(admin_url).await;
     admin
         .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
         .await
@@ -373,4 +369,20 @@ impl ProcessLog {
             .and_then(|n| n.parse().ok())
             .unwrap_or_else(|| panic!("no statement count in {line:?}"))
     }
+}
+
+/// A test's own connection to `url`, without sqlx's idle reaper (see
+/// `hasone_actix::db::without_reaper`: sqlx 0.9.0's reaper can spin and
+/// hang a test's runtime at shutdown).
+///
+/// # Panics
+/// When the database cannot be reached.
+pub async fn connect(url: &str) -> sea_orm::DatabaseConnection {
+    let mut opts = sea_orm::ConnectOptions::new(url.to_owned());
+    opts.idle_timeout(None::<std::time::Duration>)
+        .max_lifetime(None::<std::time::Duration>)
+        .sqlx_logging(false);
+    sea_orm::Database::connect(opts)
+        .await
+        .unwrap_or_else(|e| panic!("connect to {url}: {e}"))
 }

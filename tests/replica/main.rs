@@ -50,9 +50,7 @@ async fn fresh_database(name: &str) -> (DatabaseConnection, String, String) {
         env("HASONE_TEST_REPLICA_PRIMARY"),
         env("HASONE_TEST_REPLICA_STANDBY"),
     );
-    let admin = Database::connect(format!("{primary}postgres"))
-        .await
-        .expect("primary");
+    let admin = hasone_tests::hasone_testkit::connect(&format!("{primary}postgres")).await;
     exec(
         &admin,
         &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
@@ -96,7 +94,7 @@ async fn queries_read_the_replica_and_writes_the_primary() {
     );
     let handle = server.app.handle();
     tokio::spawn(server.app.into_server());
-    let replica = Database::connect(&standby_url).await.expect("standby");
+    let replica = hasone_tests::hasone_testkit::connect(&standby_url).await;
 
     // The seed reaches the standby, and the server's queries read it.
     wait_until("the seed on the standby", || async {
@@ -329,7 +327,7 @@ async fn three_processes_share_one_database() {
         serve(&db_url, &replica_url, 0),
         serve(&db_url, &replica_url, 0),
     );
-    let db = Database::connect(&db_url).await.expect("primary db");
+    let db = hasone_tests::hasone_testkit::connect(&db_url).await;
     let profiles: Vec<i64> =
         (1..=count(&db, "SELECT count(*) FROM profiles").await.min(12)).collect();
     let tasks = 24;

@@ -7,9 +7,7 @@ use std::ops::Deref;
 use hasone_actix::ServerHandle;
 use hasone_example_companies::seed::company_id;
 use hasone_testkit::{Backend, Client, TestDatabase, at, backend_tests};
-use sea_orm::{
-    ColumnTrait, Database, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
 use hasone_example_companies::entities::{address, ceo};
@@ -54,9 +52,7 @@ where
     let handle = server.handle();
     tokio::spawn(server.into_server());
     let client = Client::new(backend, url, db.statements.clone());
-    let own = Database::connect(&database.url)
-        .await
-        .expect("test connection");
+    let own = hasone_testkit::connect(&database.url).await;
     let app = test(App {
         client,
         db: own,
