@@ -65,6 +65,11 @@ impl Row {
         )
     }
 
+    /// The row's cursor in a connection.
+    fn cursor(&self) -> String {
+        cursor(&self.spec().ops.render_pk(&self.model))
+    }
+
     /// A field that reads the row alone.
     fn column_field(&self, field: FieldSpec) -> Value {
         let spec = self.spec();
@@ -391,10 +396,6 @@ struct Edge<'a> {
 }
 
 impl Page {
-    fn cursor_of(&self, row: &Row) -> String {
-        cursor(&self.registry.objects[self.object].ops.render_pk(&row.model))
-    }
-
     /// The page resolved at once when its rows are [`Row::ready`] (and
     /// `totalCount`, which counts in the database, is not selected).
     fn ready(&self, ctx: &ContextSelectionSet<'_>, out: &mut Object) -> bool {
@@ -405,7 +406,10 @@ impl Page {
             out,
             &mut |ctx, field| match field.node.name.node.as_str() {
                 "edges" => {
-                    self.ready_list(ctx, field, |ctx, row, out| Edge { row }.ready(ctx, out))
+                    let edge = format!("{}Edge", self.registry.objects[self.object].name);
+                    self.ready_list(ctx, field, |ctx, row, out| {
+                        Edge { row }.ready(ctx, &edge, out)
+                    })
                 }
                 "nodes" => self.ready_list(ctx, field, |ctx, row, out| row.ready(ctx, out)),
                 "pageInfo" => ready_child(ctx, field, |ctx, out| {
@@ -417,7 +421,7 @@ impl Page {
                             "endCursor" => self.rows.last(),
                             _ => return None,
                         };
-                        Some(end.map_or(Value::Null, |row| Value::String(self.cursor_of(row))))
+                        Some(end.map_or(Value::Null, |row| Value::String(row.cursor())))
                     })
                 }),
                 _ => None,
@@ -452,8 +456,8 @@ impl Page {
                 let info = PageInfo {
                     has_previous_page: self.has_previous,
                     has_next_page: self.has_next,
-                    start_cursor: self.rows.first().map(|row| self.cursor_of(row)),
-                    end_cursor: self.rows.last().map(|row| self.cursor_of(row)),
+                    start_cursor: self.rows.first().map(Row::cursor),
+                    end_cursor: self.rows.last().map(Row::cursor),
                 };
                 OutputType::resolve(&info, &ctx_obj, ctx.item).await
             }
@@ -511,19 +515,16 @@ impl ContainerType for Page {
 }
 
 impl Edge<'_> {
-    fn cursor(&self) -> String {
-        cursor(&self.row.spec().ops.render_pk(&self.row.model))
-    }
-
-    fn ready(&self, ctx: &ContextSelectionSet<'_>, out: &mut Object) -> bool {
-        let name = self.introspection_type_name();
+    /// The edge resolved at once; `name` is its type's name (the same for
+    /// every edge of a page, so the page makes it once).
+    fn ready(&self, ctx: &ContextSelectionSet<'_>, name: &str, out: &mut Object) -> bool {
         ready_selection(
             ctx,
-            &name,
+            name,
             out,
             &mut |ctx, field| match field.node.name.node.as_str() {
                 "node" => ready_child(ctx, field, |ctx, out| self.row.ready(ctx, out)),
-                "cursor" => Some(Value::String(self.cursor())),
+                "cursor" => Some(Value::String(self.row.cursor())),
                 _ => None,
             },
         )
@@ -559,7 +560,7 @@ impl ContainerType for Edge<'_> {
                 .await
                 .map(Some)
                 .map_err(|e| fail(ctx, e)),
-            "cursor" => Ok(Some(Value::String(self.cursor()))),
+            "cursor" => Ok(Some(Value::String(self.row.cursor()))),
             _ => Ok(None),
         }
     }
