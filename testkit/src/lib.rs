@@ -209,14 +209,8 @@ impl Client {
 
     /// POSTs a GraphQL request; returns the whole JSON response.
     pub async fn gql(&self, query: &str, variables: Value) -> Value {
-        let resp = self
-            .client
-            .post(format!("{}/graphql", self.url))
-            .json(&json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .expect("POST /graphql");
-        resp.json().await.expect("JSON response")
+        let body = json!({ "query": query, "variables": variables });
+        post_json(&self.client, &format!("{}/graphql", self.url), &body).await
     }
 
     /// Like [`Client::gql`], and the SQL statements the server issued.
@@ -385,4 +379,21 @@ pub async fn connect(url: &str) -> sea_orm::DatabaseConnection {
     sea_orm::Database::connect(opts)
         .await
         .unwrap_or_else(|e| panic!("connect to {url}: {e}"))
+}
+
+/// POSTs `body` (a request or a batch) as JSON to `url` with `http` (a
+/// client of the caller's own, for tests that want their own connections);
+/// returns the JSON answer.
+///
+/// # Panics
+/// When the request fails or the answer is not JSON.
+pub async fn post_json(http: &reqwest::Client, url: &str, body: &Value) -> Value {
+    http.post(url)
+        .json(body)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("POST {url}: {e}"))
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("JSON answer from {url}: {e}"))
 }

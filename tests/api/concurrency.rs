@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use entities::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use entities::{profile, project};
-use hasone_tests::{Rng, TestApp, backend_tests};
+use hasone_tests::{Rng, TestApp, backend_tests, post_json};
 use serde_json::{Value, json};
 
 backend_tests!(concurrent_set_and_create_keep_at_most_one_target_per_source);
@@ -87,15 +87,8 @@ async fn concurrent_set_and_create_keep_at_most_one_target_per_source(app: TestA
                         "set",
                     ),
                 };
-                let resp: Value = client
-                    .post(&url)
-                    .json(&json!({ "query": query, "variables": vars }))
-                    .send()
-                    .await
-                    .expect("POST")
-                    .json()
-                    .await
-                    .expect("JSON");
+                let body = json!({ "query": query, "variables": vars });
+                let resp = post_json(&client, &url, &body).await;
                 let outcome = match resp["errors"][0]["extensions"]["code"].as_str() {
                     Some(code) => code.to_owned(),
                     None => {

@@ -1,6 +1,6 @@
 //! Bad input: a clear error with `extensions.code`, and no row changed.
 
-use hasone_tests::{TestApp, backend_tests};
+use hasone_tests::{TestApp, backend_tests, post_json};
 use serde_json::json;
 
 use crate::{profile_of, unlinked_profile};
@@ -183,15 +183,8 @@ async fn updates_racing_deletes_are_not_found_never_internal(app: TestApp) -> Te
         ] {
             let (url, client) = (url.clone(), reqwest::Client::new());
             tasks.push(tokio::spawn(async move {
-                let resp: serde_json::Value = client
-                    .post(&url)
-                    .json(&json!({ "query": query, "variables": { "id": id.to_string() } }))
-                    .send()
-                    .await
-                    .expect("POST")
-                    .json()
-                    .await
-                    .expect("JSON");
+                let body = json!({ "query": query, "variables": { "id": id.to_string() } });
+                let resp = post_json(&client, &url, &body).await;
                 resp["errors"][0]["extensions"]["code"]
                     .as_str()
                     .unwrap_or("ok")

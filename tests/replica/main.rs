@@ -10,7 +10,7 @@
 use std::time::{Duration, Instant};
 
 use hasone_server::config::Settings;
-use hasone_tests::{Backend, Client, Rng, at};
+use hasone_tests::{Backend, Client, Rng, at, post_json};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use serde_json::{Value, json};
 
@@ -148,20 +148,12 @@ async fn queries_read_the_replica_and_writes_the_primary() {
         "a query reads the standby"
     );
     // A query after a mutation in the same request reads the primary.
-    let batch: Value = client
-        .client
-        .post(format!("{}/graphql", client.url))
-        .json(&json!([
+    let url = format!("{}/graphql", client.url);
+    let batch = post_json(&client.client, &url, &json!([
             { "query": "mutation($u: ID!) { setUserProfile(userId: $u, profileId: null) { previous { id } } }",
               "variables": { "u": user } },
             { "query": "query($u: ID!) { user(id: $u) { profile { id } } }", "variables": { "u": user } },
-        ]))
-        .send()
-        .await
-        .expect("batch")
-        .json()
-        .await
-        .expect("JSON");
+        ])).await;
     assert_eq!(
         batch[0]["data"]["setUserProfile"]["previous"]["id"], profile,
         "{batch}"
@@ -274,15 +266,8 @@ async fn churn(
                         true,
                     ),
                 };
-                let resp: Value = client
-                    .post(&url)
-                    .json(&json!({ "query": query, "variables": vars }))
-                    .send()
-                    .await
-                    .expect("POST")
-                    .json()
-                    .await
-                    .expect("JSON");
+                let body = json!({ "query": query, "variables": vars });
+                let resp = post_json(&client, &url, &body).await;
                 let outcome = match resp["errors"][0]["extensions"]["code"].as_str() {
                     Some(code) => code.to_owned(),
                     None => {
