@@ -138,6 +138,24 @@ def cmd_wait_ready(a):
     die(f"{a.name} did not answer {a.url} within {a.timeout}s (last: {last}; see {a.log})")
 
 
+def wait_answering(server, url, timeout, request_timeout, interval, exited, late):
+    """Waits until the child process `server` answers `{ __typename }` at `url`
+    with HTTP 200; stops the run with exited() if it ends first, `late` after
+    `timeout` seconds."""
+    deadline = time.time() + timeout
+    while True:
+        if server.poll() is not None:
+            die(exited())
+        try:
+            if post(url, '{"query":"{ __typename }"}', timeout=request_timeout)[0] == 200:
+                return
+        except OSError:
+            pass
+        if time.time() > deadline:
+            die(late)
+        time.sleep(interval)
+
+
 def status_kb(pid, field):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -382,18 +400,9 @@ def cmd_capture_sql(a):
     psql(a, f'alter database "{a.db}" set log_statement = \'all\'')
     server = subprocess.Popen([a.hasone, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        deadline = time.time() + 60
-        while True:
-            if server.poll() is not None:
-                die(f"the capturing hasone exited: {server.stderr.read().decode()[-1000:]}")
-            try:
-                if post(url, '{"query":"{ __typename }"}', timeout=2)[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.time() > deadline:
-                die("the capturing hasone did not start")
-            time.sleep(0.2)
+        wait_answering(server, url, 60, 2, 0.2,
+                       lambda: f"the capturing hasone exited: {server.stderr.read().decode()[-1000:]}",
+                       "the capturing hasone did not start")
         for w in READS:
             body = open(os.path.join(a.bodies, f"{w}.json")).read()
             for i in range(a.repeat):
@@ -1331,18 +1340,9 @@ def cmd_callgrind(a):
     server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     results = {}
     try:
-        deadline = time.time() + a.timeout
-        while True:
-            if server.poll() is not None:
-                die(f"hasone under valgrind exited (see {log.name})")
-            try:
-                if post(url, '{"query":"{ __typename }"}', timeout=5)[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.time() > deadline:
-                die(f"hasone under valgrind did not answer within {a.timeout}s (see {log.name})")
-            time.sleep(0.5)
+        wait_answering(server, url, a.timeout, 5, 0.5,
+                       lambda: f"hasone under valgrind exited (see {log.name})",
+                       f"hasone under valgrind did not answer within {a.timeout}s (see {log.name})")
         for w in ("q1", "q2", "q3", "m1"):
             if w == "m1":
                 bodies = m1_bodies(a.bodies, a.users, a.profiles, a.warmup + a.requests)
