@@ -10,7 +10,7 @@
 use entities::{address, profile, project, settings, user};
 use hasone_actix::ServerHandle;
 use hasone_server::config::Settings;
-pub use hasone_testkit::{Backend, Client, TestDatabase, at, post_json};
+pub use hasone_testkit::{Backend, Client, Closed, Subscriber, TestDatabase, at, post_json};
 use sea_orm::{DatabaseConnection, EntityTrait};
 
 #[doc(hidden)]

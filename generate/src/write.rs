@@ -289,10 +289,12 @@ mod entities;
 
 use std::sync::LazyLock;
 
-use async_graphql::{{EmptySubscription, MergedObject}};
+use async_graphql::{{MergedObject, MergedSubscription}};
 use clap::Parser;
 use hasone_actix::{{AppState, Application, Graphiql, Settings, db}};
-use hasone_graphql::{{Api, App, Mutation, Object, Query, Registry, Shared, schema_builder}};
+use hasone_graphql::{{
+    Api, App, Changes, Mutation, Object, Query, Registry, Shared, Subscription, schema_builder,
+}};
 
 /// The database it was generated from (without a password: give one
 /// with `DATABASE_URL`).
@@ -320,6 +322,10 @@ struct QueryRoot(Query<Generated>);
 /// `update*` and `delete*` of every table.
 #[derive(MergedObject, Default)]
 struct MutationRoot(Mutation<Generated>);
+
+/// Changes: `<source><Assoc>Changed` of every association, over WebSocket.
+#[derive(MergedSubscription, Default)]
+struct SubscriptionRoot(Subscription<Generated>);
 
 #[derive(Parser)]
 #[command(name = "{name}", about = "GraphQL over the database, by hasone")]
@@ -350,9 +356,11 @@ async fn serve(settings: &Settings) -> Result<(), Box<dyn std::error::Error>> {{
         db: db.conn.clone(),
         allowlist,
         max_page_size: limits.max_page_size,
+        changes: Changes::start(&db.conn).await?,
     }};
     let (query, mutation) = (QueryRoot::default(), MutationRoot::default());
-    let schema = schema_builder(query, mutation, EmptySubscription, shared, &limits).finish();
+    let subscription = SubscriptionRoot::default();
+    let schema = schema_builder(query, mutation, subscription, shared, &limits).finish();
     let api = Api::new(schema, db.conn.clone(), limits);
     let probe = db::probe(&url).await?;
     let graphiql = Graphiql::new("{name}").tab("{tab}");

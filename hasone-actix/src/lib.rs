@@ -7,6 +7,8 @@
 //!   status codes; request ids;
 //! - [`body`]: bodies read within a size, a time and a shared memory
 //!   budget;
+//! - [`ws`]: GraphQL over WebSocket (`graphql-transport-ws`) on
+//!   `/graphql`, for subscriptions, with its own bounds;
 //! - [`graphiql`]: the GraphiQL page, bundled and embedded (no CDN);
 //! - [`server`]: the app factory ([`AppState::app`]) and the bound server
 //!   ([`Application`]) with connection limits and timeouts;
@@ -21,6 +23,7 @@ pub mod routes;
 pub mod server;
 pub mod settings;
 pub mod telemetry;
+pub mod ws;
 
 pub use graphiql::Graphiql;
 pub use server::{AppState, Application, ServerHandle, StartupError};

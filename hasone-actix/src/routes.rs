@@ -41,6 +41,11 @@ const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::resource("/graphql")
+            .route(
+                web::get()
+                    .guard(actix_web::guard::fn_guard(crate::ws::is_upgrade))
+                    .to(crate::ws::upgrade),
+            )
             .route(web::post().to(graphql_post))
             .route(web::get().to(graphql_get)),
     )
@@ -152,13 +157,13 @@ async fn graphql_get(
         Err(err) => return refuse(&http, &id, StatusCode::BAD_REQUEST, &err.to_string()),
     };
     match api.prepare(&mut request) {
-        Ok(OperationKind::Write) => {
-            let mut resp = refuse(
-                &http,
-                &id,
-                StatusCode::METHOD_NOT_ALLOWED,
-                "mutations are only accepted over POST",
-            );
+        Ok(kind @ (OperationKind::Write | OperationKind::Subscription)) => {
+            let message = if kind == OperationKind::Write {
+                "mutations are only accepted over POST"
+            } else {
+                "subscriptions are served over a WebSocket on this path (graphql-transport-ws)"
+            };
+            let mut resp = refuse(&http, &id, StatusCode::METHOD_NOT_ALLOWED, message);
             resp.headers_mut()
                 .insert(header::ALLOW, header::HeaderValue::from_static("POST"));
             resp
@@ -208,7 +213,7 @@ fn wants_graphql_response_json(http: &HttpRequest) -> bool {
 }
 
 /// The client's `x-request-id` when it is short and plain, else a new one.
-fn request_id(http: &HttpRequest) -> String {
+pub(crate) fn request_id(http: &HttpRequest) -> String {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     if let Some(id) = header_str(http, "x-request-id")
         && !id.is_empty()
@@ -226,7 +231,12 @@ fn request_id(http: &HttpRequest) -> String {
 }
 
 /// An answer refusing the request before execution.
-fn refuse(http: &HttpRequest, id: &str, status: StatusCode, message: &str) -> HttpResponse {
+pub(crate) fn refuse(
+    http: &HttpRequest,
+    id: &str,
+    status: StatusCode,
+    message: &str,
+) -> HttpResponse {
     let body = json!({
         "errors": [{ "message": message, "extensions": { "code": "BAD_REQUEST", "requestId": id } }]
     });

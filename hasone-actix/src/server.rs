@@ -19,6 +19,7 @@ use crate::db::Probe;
 use crate::graphiql::Graphiql;
 use crate::routes::{self, CSRF_HEADERS};
 use crate::settings::Settings;
+use crate::ws::WsLimits;
 
 /// How long a client may take to send a request's head (`408` after).
 const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
@@ -89,6 +90,7 @@ pub struct AppState {
     body_limits: web::Data<BodyLimits>,
     probe: web::Data<Probe>,
     graphiql: web::Data<Graphiql>,
+    ws_limits: web::Data<WsLimits>,
     origins: Arc<[String]>,
 }
 
@@ -105,6 +107,11 @@ impl AppState {
             }),
             probe: web::Data::new(probe),
             graphiql: web::Data::new(graphiql),
+            ws_limits: web::Data::new(WsLimits {
+                max_message_bytes: settings.limits.max_body_bytes,
+                max_operations: settings.limits.max_subscriptions,
+                origins: settings.cors_origins.clone().into(),
+            }),
             origins: settings.cors_origins.clone().into(),
         }
     }
@@ -137,6 +144,7 @@ impl AppState {
             .app_data(self.body_limits)
             .app_data(self.probe)
             .app_data(self.graphiql)
+            .app_data(self.ws_limits)
             .configure(routes::configure)
     }
 }

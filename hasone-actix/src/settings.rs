@@ -22,6 +22,7 @@ const REQUEST_TIMEOUT_MS: u64 = 10_000;
 const BODY_TIMEOUT_MS: u64 = 10_000;
 const MAX_PENDING_BODY_BYTES: usize = 64 * 1024 * 1024;
 const MAX_CONNECTIONS: usize = 4096;
+const MAX_SUBSCRIPTIONS: usize = 100;
 const DB_POOL_SIZE: u32 = 16;
 const DB_ACQUIRE_TIMEOUT_MS: u64 = 5_000;
 const DB_STATEMENT_TIMEOUT_MS: u64 = 5_000;
@@ -122,6 +123,11 @@ pub struct Limits {
     /// accepted).
     #[arg(long, env = "HASONE_MAX_CONNECTIONS", default_value_t = MAX_CONNECTIONS)]
     pub max_connections: usize,
+
+    /// Operations running at once on one WebSocket connection (more are
+    /// answered with `LIMIT_EXCEEDED`).
+    #[arg(long, env = "HASONE_MAX_SUBSCRIPTIONS", default_value_t = MAX_SUBSCRIPTIONS)]
+    pub max_subscriptions: usize,
 }
 
 /// The database pool.
@@ -261,6 +267,7 @@ impl Default for Settings {
                 body_timeout_ms: BODY_TIMEOUT_MS,
                 max_pending_body_bytes: MAX_PENDING_BODY_BYTES,
                 max_connections: MAX_CONNECTIONS,
+                max_subscriptions: MAX_SUBSCRIPTIONS,
             },
             pool: Pool {
                 db_pool_size: DB_POOL_SIZE,

@@ -10,8 +10,8 @@ use async_graphql::futures_util::future::join_all;
 use hasone::tenancy::SchemaName;
 use hasone::{Conditions, Error, HasOne, Id, Key, ScopeRef, Scopes, TenantCascade, UnknownScope};
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, DatabaseConnection, DatabaseTransaction, DbErr,
-    EntityTrait, IdenStatic, IntoActiveModel, Iterable, ModelTrait, Value,
+    ActiveModelBehavior, ActiveModelTrait, DatabaseTransaction, DbErr, EntityTrait, IdenStatic,
+    IntoActiveModel, Iterable, ModelTrait, Value,
 };
 
 use crate::ids::IdValue;
@@ -23,6 +23,26 @@ pub(crate) struct LinkedRows {
     pub source: RowModel,
     pub target: Option<RowModel>,
     pub previous: Option<RowModel>,
+    /// Whether anything was written (not a `set` of the target linked).
+    pub changed: bool,
+    /// The target as it read before `set` linked it.
+    pub target_before: Option<RowModel>,
+}
+
+impl LinkedRows {
+    fn of<S: EntityTrait, T: EntityTrait>(linked: hasone::Linked<S, T>) -> Self
+    where
+        S::Model: Sync,
+        T::Model: Sync,
+    {
+        LinkedRows {
+            source: Arc::new(linked.source),
+            target: linked.target.map(|t| Arc::new(t) as RowModel),
+            previous: linked.previous.map(|p| Arc::new(p) as RowModel),
+            changed: linked.changed,
+            target_before: linked.target_before.map(|t| Arc::new(t) as RowModel),
+        }
+    }
 }
 
 /// The targets (or sources) found for a batch of rows, one per row.
@@ -88,23 +108,51 @@ pub(crate) trait AssociationOps: Send + Sync {
     /// [`AssociationOps::sources`] in the prefetch's two steps.
     fn want_sources(&self, loaders: &Loaders, targets: &[RowModel]) -> Wanted;
 
-    /// `setAssociation`: source and target by primary key value.
-    async fn set(
+    /// `setAssociation` within `txn`: source and target by primary key
+    /// value.
+    async fn set_in(
         &self,
-        db: &DatabaseConnection,
+        txn: &DatabaseTransaction,
         source: Value,
         target: Option<Value>,
         schema: Option<&SchemaName>,
     ) -> Result<LinkedRows, Error>;
 
-    /// `createAssociation`, with the target's column values.
-    async fn create(
+    /// `createAssociation` within `txn`, with the target's column values.
+    async fn create_in(
         &self,
-        db: &DatabaseConnection,
+        txn: &DatabaseTransaction,
         source: Value,
         values: Vec<(usize, Value)>,
         schema: Option<&SchemaName>,
     ) -> Result<LinkedRows, Error>;
+
+    /// The target linked to `source` in `schema`, whatever its model
+    /// scopes, read within `txn`.
+    async fn current_in(
+        &self,
+        txn: &DatabaseTransaction,
+        source: &RowModel,
+        schema: Option<&SchemaName>,
+    ) -> Result<Option<RowModel>, DbErr>;
+
+    /// The source `target` is linked to (in the default schema), read
+    /// within `txn`.
+    async fn source_in(
+        &self,
+        txn: &DatabaseTransaction,
+        target: &RowModel,
+    ) -> Result<Option<RowModel>, DbErr>;
+
+    /// `target` as it reads once unlinked (its foreign key null).
+    fn unlinked(&self, target: &RowModel) -> RowModel;
+
+    /// Whether `target` is linked through this association: its foreign
+    /// key is set and it has the association scope's values.
+    fn links(&self, target: &RowModel) -> bool;
+
+    /// Whether `a` and `b` are linked to the same source key.
+    fn same_source(&self, a: &RowModel, b: &RowModel) -> bool;
 
     /// `ON DELETE` in a tenant schema (where the database cannot).
     async fn cascade_deleted(
@@ -283,38 +331,106 @@ where
         want(loaders, self.source_keys(targets))
     }
 
-    async fn set(
+    async fn set_in(
         &self,
-        db: &DatabaseConnection,
+        txn: &DatabaseTransaction,
         source: Value,
         target: Option<Value>,
         schema: Option<&SchemaName>,
     ) -> Result<LinkedRows, Error> {
         let source = id_of::<S>(&source)?;
         let target = target.as_ref().map(id_of::<T>).transpose()?;
-        let linked = self.assoc.set(db, source, target, schema).await?;
-        Ok(LinkedRows {
-            source: Arc::new(linked.source),
-            target: linked.target.map(|t| Arc::new(t) as RowModel),
-            previous: linked.previous.map(|p| Arc::new(p) as RowModel),
-        })
+        let linked = self.assoc.set_in(txn, source, target, schema).await?;
+        Ok(LinkedRows::of(linked))
     }
 
-    async fn create(
+    async fn create_in(
         &self,
-        db: &DatabaseConnection,
+        txn: &DatabaseTransaction,
         source: Value,
         values: Vec<(usize, Value)>,
         schema: Option<&SchemaName>,
     ) -> Result<LinkedRows, Error> {
         let source = id_of::<S>(&source)?;
         let values = active_model::<T>(&self.target_columns, values)?;
-        let linked = self.assoc.create(db, source, values, schema).await?;
-        Ok(LinkedRows {
-            source: Arc::new(linked.source),
-            target: linked.target.map(|t| Arc::new(t) as RowModel),
-            previous: linked.previous.map(|p| Arc::new(p) as RowModel),
-        })
+        let linked = self.assoc.create_in(txn, source, values, schema).await?;
+        Ok(LinkedRows::of(linked))
+    }
+
+    async fn current_in(
+        &self,
+        txn: &DatabaseTransaction,
+        source: &RowModel,
+        schema: Option<&SchemaName>,
+    ) -> Result<Option<RowModel>, DbErr> {
+        let Ok(source) = model::<S>(source) else {
+            return Ok(None);
+        };
+        match self
+            .assoc
+            .get(txn, source, &Conditions::none(), schema)
+            .await
+        {
+            Ok(target) => Ok(target.map(|t| Arc::new(t) as RowModel)),
+            Err(Error::Db(err)) => Err(err),
+            Err(err) => Err(DbErr::Custom(err.to_string())),
+        }
+    }
+
+    async fn source_in(
+        &self,
+        txn: &DatabaseTransaction,
+        target: &RowModel,
+    ) -> Result<Option<RowModel>, DbErr> {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let Ok(target) = model::<T>(target) else {
+            return Ok(None);
+        };
+        let key = target.get(self.assoc.foreign_key);
+        if key == key.as_null() {
+            return Ok(None);
+        }
+        let source = S::find()
+            .filter(self.assoc.source_key.eq(key))
+            .one(txn)
+            .await?;
+        Ok(source.map(|s| Arc::new(s) as RowModel))
+    }
+
+    fn links(&self, target: &RowModel) -> bool {
+        let Ok(target) = model::<T>(target) else {
+            return false;
+        };
+        let key = target.get(self.assoc.foreign_key);
+        key != key.as_null()
+            && self.assoc.scope.iter().all(|(column, value)| {
+                hasone::normalise(target.get(*column)) == hasone::normalise(Value::from(*value))
+            })
+    }
+
+    fn same_source(&self, a: &RowModel, b: &RowModel) -> bool {
+        match (model::<T>(a), model::<T>(b)) {
+            (Ok(a), Ok(b)) => {
+                hasone::normalise(a.get(self.assoc.foreign_key))
+                    == hasone::normalise(b.get(self.assoc.foreign_key))
+            }
+            _ => false,
+        }
+    }
+
+    fn unlinked(&self, target: &RowModel) -> RowModel {
+        match model::<T>(target) {
+            Ok(target) => {
+                let mut unlinked = target.clone();
+                let null = unlinked.get(self.assoc.foreign_key).as_null();
+                match unlinked.try_set(self.assoc.foreign_key, null) {
+                    Ok(()) => Arc::new(unlinked),
+                    // A `NOT NULL` key is never unlinked (the row goes).
+                    Err(_) => Arc::new(target.clone()),
+                }
+            }
+            Err(_) => target.clone(),
+        }
     }
 
     async fn cascade_deleted(

@@ -3,9 +3,11 @@
 //! ([`crate::bounds`]), within the request timeout, counting the
 //! statements each issues and logging one line per operation.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_graphql::futures_util::future::BoxFuture;
+use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{
     BatchRequest, BatchResponse, ErrorExtensions, ObjectType, Request, Response, Schema,
@@ -94,6 +96,9 @@ pub trait Executor: Send + Sync {
     fn run(&self, request: Request) -> BoxFuture<'_, Response>;
     /// The schema in SDL.
     fn sdl(&self) -> String;
+    /// Executes one request as a stream of responses (a subscription's
+    /// events).
+    fn stream(&self, request: Request) -> BoxStream<'static, Response>;
 }
 
 impl<Q, M, S> Executor for Schema<Q, M, S>
@@ -109,6 +114,10 @@ where
     fn sdl(&self) -> String {
         Schema::sdl(self)
     }
+
+    fn stream(&self, request: Request) -> BoxStream<'static, Response> {
+        self.execute_stream(request)
+    }
 }
 
 /// What a prepared request will run.
@@ -117,8 +126,10 @@ pub enum OperationKind {
     /// A query (or a document whose operation is not known yet: the
     /// executor reports an unknown `operationName`).
     Query,
-    /// A mutation or a subscription: never over GET.
+    /// A mutation: never over GET.
     Write,
+    /// A subscription: over a WebSocket only ([`Api::execute_stream`]).
+    Subscription,
 }
 
 /// An application's schema, bounded: every request goes through
@@ -204,7 +215,7 @@ impl Api {
         let run = async {
             match self.prepare(&mut request) {
                 Ok(kind) => {
-                    *wrote |= kind == OperationKind::Write;
+                    *wrote |= kind != OperationKind::Query;
                     let reads = match &self.reads {
                         Some(replica) if !*wrote => replica,
                         _ => &self.db,
@@ -236,6 +247,38 @@ impl Api {
             );
         }
         response
+    }
+
+    /// Executes one request of a long-lived connection (graphql-ws): a
+    /// subscription as a stream of its events, read from the primary (a
+    /// replica may not have a change yet when it is announced), with no
+    /// request timeout; any other operation as one response, as
+    /// [`Api::execute`] answers it. Every request passes [`Api::prepare`]'s
+    /// bounds first.
+    pub fn execute_stream(
+        self: Arc<Self>,
+        mut request: Request,
+        request_id: String,
+    ) -> BoxStream<'static, Response> {
+        match self.prepare(&mut request) {
+            Ok(OperationKind::Subscription) => {}
+            Ok(_) | Err(_) => {
+                // Refused documents are answered by `execute` too.
+                return Box::pin(stream::once(async move {
+                    self.execute(request, &request_id).await
+                }));
+            }
+        }
+        tracing::info!(
+            request_id,
+            operation = request.operation_name.as_deref().unwrap_or(""),
+            "subscription"
+        );
+        let request = request.data(Loaders::new(self.db.clone()));
+        Box::pin(self.schema.stream(request).map(move |mut response| {
+            finish_errors(&mut response, &request_id);
+            response
+        }))
     }
 
     fn timed_out(&self) -> ServerError {
@@ -294,20 +337,24 @@ fn finish_errors(response: &mut Response, request_id: &str) {
     }
 }
 
-/// Whether the operation `name` picks (or, without a name, any operation)
-/// writes.
+/// What the operation `name` picks runs (without a name and with several
+/// operations: a write if any of them writes).
 fn operation_kind(doc: &ExecutableDocument, name: Option<&str>) -> OperationKind {
-    let is_write = |ty: OperationType| ty != OperationType::Query;
-    let write = match &doc.operations {
-        DocumentOperations::Single(op) => is_write(op.node.ty),
-        DocumentOperations::Multiple(ops) => match name {
-            Some(name) => ops.get(name).is_some_and(|op| is_write(op.node.ty)),
-            None => ops.values().any(|op| is_write(op.node.ty)),
-        },
+    let kind = |ty: OperationType| match ty {
+        OperationType::Query => OperationKind::Query,
+        OperationType::Mutation => OperationKind::Write,
+        OperationType::Subscription => OperationKind::Subscription,
     };
-    if write {
-        OperationKind::Write
-    } else {
-        OperationKind::Query
+    match &doc.operations {
+        DocumentOperations::Single(op) => kind(op.node.ty),
+        DocumentOperations::Multiple(ops) => match name {
+            Some(name) => ops
+                .get(name)
+                .map_or(OperationKind::Query, |op| kind(op.node.ty)),
+            None if ops.values().all(|op| op.node.ty == OperationType::Query) => {
+                OperationKind::Query
+            }
+            None => OperationKind::Write,
+        },
     }
 }

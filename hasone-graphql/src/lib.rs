@@ -26,6 +26,7 @@
 
 mod assoc;
 pub mod bounds;
+mod changes;
 mod documents;
 pub mod error;
 mod execute;
@@ -40,12 +41,13 @@ mod schema;
 mod statements;
 pub mod value;
 
+pub use changes::Changes;
 pub use error::ApiError;
 pub use execute::{Api, Executor, Limits, MAX_DEPTH_CEILING, OperationKind};
 pub use ids::IdValue;
 pub use loaders::Loaders;
 pub use registry::{Check, Object, Registry};
-pub use schema::{App, Mutation, Query, Row, Shared, register_types, schema_builder};
+pub use schema::{App, Mutation, Query, Row, Shared, Subscription, register_types, schema_builder};
 pub use statements::Statements;
 pub use value::EnumSpec;
 

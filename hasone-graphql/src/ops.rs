@@ -12,9 +12,9 @@ use async_graphql::futures_util::future::join_all;
 use hasone::tenancy::SchemaName;
 use hasone::{Conditions, Error, Id, Key, Lookup, Scopes, begin_write};
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
-    IntoActiveModel, Iterable, ModelTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Value,
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction,
+    DbErr, EntityTrait, IntoActiveModel, Iterable, ModelTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, TryIntoModel, Value,
 };
 
 use crate::assoc::AssociationOps;
@@ -100,15 +100,27 @@ pub(crate) trait EntityOps: Send + Sync {
         schemas: &[SchemaName],
     ) -> Result<Option<RowModel>, Error>;
 
-    /// Deletes the row `id`, applying `cascades` in `schemas` first;
-    /// whether there was one.
-    async fn delete(
+    /// The row `id`, locked until `txn` ends (`FOR UPDATE` where the
+    /// database has it).
+    async fn lock_in(
         &self,
-        db: &DatabaseConnection,
+        txn: &DatabaseTransaction,
         id: Value,
+    ) -> Result<Option<RowModel>, DbErr>;
+
+    /// Deletes `row` within `txn`, applying `cascades` in `schemas` first;
+    /// whether it was still there.
+    async fn delete_in(
+        &self,
+        txn: &DatabaseTransaction,
+        row: &RowModel,
         cascades: &[&dyn AssociationOps],
         schemas: &[SchemaName],
     ) -> Result<bool, Error>;
+
+    /// The row of these column values (every column); `None` when one does
+    /// not fit its column.
+    fn row_of(&self, values: Vec<(usize, Value)>) -> Option<RowModel>;
 }
 
 /// [`EntityOps`] of entity `E`.
@@ -170,7 +182,8 @@ impl<E> EntityOps for Ops<E>
 where
     E: EntityTrait,
     E::Model: Sync + IntoActiveModel<E::ActiveModel>,
-    E::ActiveModel: ActiveModelBehavior + ActiveModelTrait<Entity = E> + Send + Sync,
+    E::ActiveModel:
+        ActiveModelBehavior + ActiveModelTrait<Entity = E> + TryIntoModel<E::Model> + Send + Sync,
     Id<E>: IdValue + Debug,
 {
     fn id_scalar(&self) -> &'static str {
@@ -329,31 +342,41 @@ where
         Ok(Some(after))
     }
 
-    async fn delete(
+    async fn lock_in(
         &self,
-        db: &DatabaseConnection,
+        txn: &DatabaseTransaction,
         id: Value,
+    ) -> Result<Option<RowModel>, DbErr> {
+        let pk = hasone::pk_column::<E>();
+        let row = E::find()
+            .filter(pk.eq(id))
+            .lock_exclusive()
+            .one(txn)
+            .await?;
+        Ok(row.map(|m| Arc::new(m) as RowModel))
+    }
+
+    async fn delete_in(
+        &self,
+        txn: &DatabaseTransaction,
+        row: &RowModel,
         cascades: &[&dyn AssociationOps],
         schemas: &[SchemaName],
     ) -> Result<bool, Error> {
-        let pk = hasone::pk_column::<E>();
-        let txn = begin_write(db).await?;
-        if !schemas.is_empty() && !cascades.is_empty() {
-            let Some(source) = E::find().filter(pk.eq(id.clone())).one(&txn).await? else {
-                return Ok(false);
-            };
-            let source: RowModel = Arc::new(source);
-            for schema in schemas {
-                for cascade in cascades {
-                    cascade.cascade_deleted(&txn, &source, schema).await?;
-                }
+        for schema in schemas {
+            for cascade in cascades {
+                cascade.cascade_deleted(txn, row, schema).await?;
             }
         }
-        let result = E::delete_many().filter(pk.eq(id)).exec(&txn).await?;
-        if result.rows_affected == 0 {
-            return Ok(false);
-        }
-        txn.commit().await?;
-        Ok(true)
+        let pk = hasone::pk_column::<E>();
+        let id = hasone::pk_value::<E>(model::<E>(row)?);
+        let result = E::delete_many().filter(pk.eq(id)).exec(txn).await?;
+        Ok(result.rows_affected > 0)
+    }
+
+    fn row_of(&self, values: Vec<(usize, Value)>) -> Option<RowModel> {
+        let active = active_model::<E>(&self.columns, values).ok()?;
+        let model: E::Model = active.try_into_model().ok()?;
+        Some(Arc::new(model))
     }
 }

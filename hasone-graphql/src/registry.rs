@@ -22,9 +22,10 @@ use sea_orm::{
 };
 
 use crate::assoc::{AssociationOps, HasOneOps};
+use crate::changes::Snapshot;
 use crate::ids::IdValue;
 use crate::names::{camel, pascal};
-use crate::ops::{EntityOps, Ops};
+use crate::ops::{EntityOps, Ops, RowModel};
 use crate::value::{ColumnKind, EnumSpec};
 
 /// A check of a column's input value beyond its type; `Err` is the message
@@ -254,6 +255,33 @@ impl ObjectSpec {
         })
     }
 
+    /// A row as a change carries it: its id and every column's value as
+    /// GraphQL shows it.
+    pub fn snapshot(&self, row: &RowModel) -> Snapshot {
+        let values = self
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.field.clone(), c.kind.to_graphql(&self.ops.get(row, i))))
+            .collect();
+        Snapshot {
+            id: self.ops.render_pk(row),
+            values: Some(values),
+        }
+    }
+
+    /// The row a snapshot holds; `None` when it holds only the id, or a
+    /// value does not read back as its column's (then read it by id).
+    pub fn restore(&self, snapshot: &Snapshot) -> Option<RowModel> {
+        let values = snapshot.values.as_ref()?;
+        let mut stored = Vec::with_capacity(self.columns.len());
+        for (i, column) in self.columns.iter().enumerate() {
+            let value = values.get(&column.field)?;
+            stored.push((i, column.kind.from_graphql(value).ok()?));
+        }
+        self.ops.row_of(stored)
+    }
+
     /// Columns an association scope assigns: arguments of `create*`.
     pub fn scope_columns(&self) -> impl Iterator<Item = (usize, &ColumnSpec)> {
         self.columns
@@ -305,6 +333,29 @@ impl AssocSpec {
         format!("{}Id", self.field)
     }
 
+    /// How changes name the association: `User.profile`.
+    pub fn change_key(&self, registry: &Registry) -> String {
+        format!("{}.{}", registry.objects[self.source].name, self.field)
+    }
+
+    /// `userProfileChanged`.
+    pub fn subscription(&self, registry: &Registry) -> String {
+        format!(
+            "{}{}Changed",
+            camel(&registry.objects[self.source].name),
+            pascal(&self.field)
+        )
+    }
+
+    /// `UserProfileChange`.
+    pub fn change_type(&self, registry: &Registry) -> String {
+        format!(
+            "{}{}Change",
+            registry.objects[self.source].name,
+            pascal(&self.field)
+        )
+    }
+
     /// The payload's field for the source (`user`).
     pub fn source_field(&self, registry: &Registry) -> String {
         camel(&registry.objects[self.source].name)
@@ -339,7 +390,11 @@ impl Registry {
     where
         E: EntityTrait,
         E::Model: Sync + IntoActiveModel<E::ActiveModel>,
-        E::ActiveModel: ActiveModelBehavior + ActiveModelTrait<Entity = E> + Send + Sync,
+        E::ActiveModel: ActiveModelBehavior
+            + ActiveModelTrait<Entity = E>
+            + sea_orm::TryIntoModel<E::Model>
+            + Send
+            + Sync,
         Id<E>: IdValue,
     {
         let type_id = TypeId::of::<E>();

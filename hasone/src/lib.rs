@@ -56,7 +56,7 @@ pub use association::{HasOne, OnDelete};
 pub use cascade::TenantCascade;
 pub use error::Error;
 pub use key::{Key, KeyHasher, KeyMap, Lookup, normalise};
-pub use link::{Linked, begin_write};
+pub use link::{ATTEMPTS, Linked, begin_write, retrying};
 pub use load::{Loaded, load};
 pub use scope::{Conditions, NamedScope, ScopeRef, ScopeValue, Scopes, UnknownScope};
 pub use table::{Id, find_by_id, pk_column, pk_value, table};

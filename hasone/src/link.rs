@@ -32,6 +32,13 @@ pub struct Linked<S: EntityTrait, T: EntityTrait> {
     /// Whether `previous` was deleted rather than unlinked (a `NOT NULL`
     /// foreign key, or `destroy_previous`).
     pub destroyed: bool,
+    /// Whether anything was written: `false` when `set` found the target
+    /// already linked.
+    pub changed: bool,
+    /// The target as it read before `set` linked it: whatever it was
+    /// linked to then (another source, or another association on the same
+    /// foreign key) lost it. `None` for `create` and `set(null)`.
+    pub target_before: Option<T::Model>,
 }
 
 /// How many times a mutation runs when it hits a deadlock, a serialization
@@ -49,9 +56,12 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     .await
 }
 
-/// Runs a transaction again on transient failures, with a short growing,
-/// jittered pause; after [`ATTEMPTS`] it reports a conflict.
-async fn retrying<R, F, Fut>(mut run: F) -> Result<R, Error>
+/// Runs a transaction again on transient failures (a deadlock, a
+/// serialization failure, a busy database), with a short growing,
+/// jittered pause; after [`ATTEMPTS`] it reports a conflict. `run` begins
+/// and commits the transaction itself: [`HasOne::set`] is
+/// `retrying(|| async { begin_write, set_in, commit })`.
+pub async fn retrying<R, F, Fut>(mut run: F) -> Result<R, Error>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<R, Error>>,
@@ -180,6 +190,8 @@ where
                 target,
                 previous: None,
                 destroyed: false,
+                changed: false,
+                target_before: None,
             });
         }
         if target.is_some() && self.shares_primary_key() {
@@ -200,15 +212,17 @@ where
             Some(current) => self.release(txn, current, &key, schema).await?,
             None => (None, false),
         };
-        let target = match target {
-            Some(t) => Some(self.link(txn, &t, &key, schema).await?),
-            None => None,
+        let (target, target_before) = match target {
+            Some(t) => (Some(self.link(txn, &t, &key, schema).await?), Some(t)),
+            None => (None, None),
         };
         Ok(Linked {
             source,
             target,
             previous,
             destroyed,
+            changed: true,
+            target_before,
         })
     }
 
@@ -277,6 +291,8 @@ where
             target: Some(target),
             previous,
             destroyed,
+            changed: true,
+            target_before: None,
         })
     }
 

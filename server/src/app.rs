@@ -4,13 +4,14 @@
 
 use std::sync::LazyLock;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use async_graphql::{MergedObject, MergedSubscription, Schema};
 use entities::address::{self, Kind};
 use entities::profile::{self, Visibility};
 use entities::settings::{self, Theme};
 use entities::{project, user};
 use hasone_graphql::{
-    App, EnumSpec, Limits, Mutation, Object, Query, Registry, Shared, schema_builder,
+    App, Changes, EnumSpec, Limits, Mutation, Object, Query, Registry, Shared, Subscription,
+    schema_builder,
 };
 use sea_orm::Value;
 
@@ -131,12 +132,23 @@ pub struct QueryRoot(Query<Demo>);
 #[derive(MergedObject, Default)]
 pub struct MutationRoot(Mutation<Demo>);
 
-pub type DemoSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+/// Changes: `<source><Assoc>Changed` of each has-one association.
+#[derive(MergedSubscription, Default)]
+pub struct SubscriptionRoot(Subscription<Demo>);
+
+pub type DemoSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
 /// The schema, over `shared`, within `limits`.
 pub fn schema(shared: Shared, limits: &Limits) -> DemoSchema {
-    let (query, mutation) = (QueryRoot::default(), MutationRoot::default());
-    schema_builder(query, mutation, EmptySubscription, shared, limits).finish()
+    let roots = (QueryRoot::default(), MutationRoot::default());
+    schema_builder(
+        roots.0,
+        roots.1,
+        SubscriptionRoot::default(),
+        shared,
+        limits,
+    )
+    .finish()
 }
 
 /// The schema in SDL, as committed in `schema.graphql`.
@@ -145,6 +157,7 @@ pub fn sdl() -> String {
         db: sea_orm::DatabaseConnection::default(),
         allowlist: Default::default(),
         max_page_size: Limits::default().max_page_size,
+        changes: Changes::off(),
     };
     schema(shared, &Limits::default()).sdl()
 }

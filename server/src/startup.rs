@@ -4,7 +4,7 @@
 use entities::migration::migrate;
 use hasone_actix::db::{self, Database};
 use hasone_actix::{AppState, Application, Graphiql, StartupError};
-use hasone_graphql::{Api, Shared};
+use hasone_graphql::{Api, Changes, Shared};
 
 use crate::app::schema;
 use crate::config::Settings;
@@ -74,6 +74,7 @@ pub async fn state(settings: &Settings) -> Result<(AppState, Database), StartupE
         db: db.conn.clone(),
         allowlist: allowlist.clone(),
         max_page_size: limits.max_page_size,
+        changes: Changes::start(&db.conn).await?,
     };
     let mut api = Api::new(schema(shared, &limits), db.conn.clone(), limits);
     let mut probe = db::probe(&url).await?;

@@ -11,6 +11,9 @@
 //!   SQL statements the server issued for each request.
 //! - [`backend_tests!`]: one `async fn` as three tests, one per backend.
 
+mod ws;
+pub use ws::{Closed, Subscriber};
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 

@@ -17,6 +17,7 @@ mod relay;
 mod schema;
 mod schema_option;
 mod spec;
+mod subscriptions;
 
 use entities::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use entities::{address, profile, project};

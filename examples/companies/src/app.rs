@@ -2,8 +2,10 @@
 
 use std::sync::LazyLock;
 
-use async_graphql::{EmptySubscription, MergedObject, Schema};
-use hasone_graphql::{App, Limits, Mutation, Object, Query, Registry, Shared, schema_builder};
+use async_graphql::{MergedObject, Schema};
+use hasone_graphql::{
+    App, Limits, Mutation, Object, Query, Registry, Shared, Subscription, schema_builder,
+};
 
 use crate::entities::{address, capital, ceo, company, country};
 
@@ -40,7 +42,7 @@ pub struct MutationRoot(Mutation<Companies>);
 pub fn schema(
     shared: Shared,
     limits: &Limits,
-) -> Schema<QueryRoot, MutationRoot, EmptySubscription> {
+) -> Schema<QueryRoot, MutationRoot, Subscription<Companies>> {
     let (query, mutation) = (QueryRoot::default(), MutationRoot::default());
-    schema_builder(query, mutation, EmptySubscription, shared, limits).finish()
+    schema_builder(query, mutation, Subscription::default(), shared, limits).finish()
 }

@@ -15,7 +15,7 @@ pub mod seed;
 
 use hasone_actix::db::{self, Database};
 use hasone_actix::{AppState, Application, Graphiql, Settings, StartupError};
-use hasone_graphql::{Api, Shared};
+use hasone_graphql::{Api, Changes, Shared};
 use sea_orm_migration::MigratorTrait;
 
 /// The default database: an SQLite file next to where it runs.
@@ -35,6 +35,7 @@ pub async fn start(settings: &Settings) -> Result<(Application, Database), Start
         db: db.conn.clone(),
         allowlist,
         max_page_size: limits.max_page_size,
+        changes: Changes::start(&db.conn).await?,
     };
     let api = Api::new(app::schema(shared, &limits), db.conn.clone(), limits);
     let probe = db::probe(&url).await?;

@@ -6,6 +6,7 @@ mod meta;
 mod mutation;
 mod query;
 mod row;
+mod subscription;
 
 use std::borrow::Cow;
 use std::marker::PhantomData;
@@ -23,7 +24,9 @@ use sea_orm::DatabaseConnection;
 use sea_orm::sea_query::SimpleExpr;
 
 pub use row::Row;
+pub use subscription::Subscription;
 
+use crate::changes::Changes;
 use crate::error::ApiError;
 use crate::loaders::Loaders;
 use crate::registry::{AssocSpec, Registry};
@@ -62,6 +65,9 @@ pub struct Shared {
     pub allowlist: Allowlist,
     /// The largest `first` a list accepts.
     pub max_page_size: u64,
+    /// Where mutations publish what they change, for subscriptions
+    /// ([`Changes::start`]; [`Changes::off`] for none).
+    pub changes: Changes,
 }
 
 /// A schema of the application's roots with `shared` in its data and

@@ -5,16 +5,19 @@
 
 use async_graphql::registry::MetaField;
 use async_graphql::{Context, Value as GqlValue};
+use hasone::begin_write;
 use hasone::tenancy::SchemaName;
-use sea_orm::{DbBackend, Value};
+use sea_orm::{DatabaseTransaction, DbBackend, Value};
 
 use super::meta::{arg, field};
 use super::row::{Payload, Row, resolve_child};
-use super::{Args, loaders, schema_arg, shared};
+use super::{Args, Shared, loaders, schema_arg, shared};
 use crate::assoc::{AssociationOps, LinkedRows};
+use crate::changes::Change;
 use crate::error::ApiError;
 use crate::ids::global_id;
 use crate::names::{and_list, article, camel, pascal};
+use crate::ops::RowModel;
 use crate::registry::{AssocSpec, ColumnRole, ObjectSpec, Registry};
 use crate::value::ColumnKind;
 
@@ -373,12 +376,15 @@ async fn set(
         &assoc.target_arg(),
         schema.as_ref(),
     )?;
-    let db = &shared(ctx)?.db;
-    let linked = assoc
-        .ops
-        .set(db, source, target, schema.as_ref())
-        .await
-        .map_err(core_error(registry))?;
+    let linked = link(
+        registry,
+        assoc,
+        ctx,
+        schema.as_ref(),
+        source,
+        Op::Set(target),
+    )
+    .await?;
     answer(registry, assoc, "Set", linked, schema, ctx).await
 }
 
@@ -395,13 +401,123 @@ async fn create(
     } = LinkArgs::of(registry, assoc, ctx)?;
     let target = &registry.objects[assoc.target];
     let values = input_values(target, args.get("input"), false)?;
-    let db = &shared(ctx)?.db;
-    let linked = assoc
-        .ops
-        .create(db, source, values, schema.as_ref())
-        .await
-        .map_err(core_error(registry))?;
+    let linked = link(
+        registry,
+        assoc,
+        ctx,
+        schema.as_ref(),
+        source,
+        Op::Create(values),
+    )
+    .await?;
     answer(registry, assoc, "Create", linked, schema, ctx).await
+}
+
+/// What [`link`] does: `set` to a target (or none), or `create` one with
+/// these values.
+enum Op {
+    Set(Option<Value>),
+    Create(Vec<(usize, Value)>),
+}
+
+/// Runs `op` in a transaction of its own, again on transient failures, and
+/// commits it with the change it made.
+async fn link(
+    registry: &'static Registry,
+    assoc: &'static AssocSpec,
+    ctx: &Context<'_>,
+    schema: Option<&SchemaName>,
+    source: Value,
+    op: Op,
+) -> Result<LinkedRows, ApiError> {
+    let shared = shared(ctx)?;
+    let changes = &shared.changes;
+    hasone::retrying(|| async {
+        let txn = begin_write(&shared.db).await?;
+        let source = source.clone();
+        let linked = match &op {
+            Op::Set(target) => {
+                assoc
+                    .ops
+                    .set_in(&txn, source, target.clone(), schema)
+                    .await?
+            }
+            Op::Create(values) => {
+                assoc
+                    .ops
+                    .create_in(&txn, source, values.clone(), schema)
+                    .await?
+            }
+        };
+        let mut published = Vec::new();
+        if linked.changed && changes.enabled() {
+            published.push(change(
+                registry,
+                assoc,
+                schema,
+                &linked.source,
+                linked.target.as_ref(),
+                linked.previous.as_ref(),
+            ));
+            if let (Some(before), Some(after)) = (&linked.target_before, &linked.target) {
+                published.extend(taken(registry, assoc, schema, &txn, before, after).await?);
+            }
+        }
+        changes.commit(txn, published).await?;
+        Ok(linked)
+    })
+    .await
+    .map_err(core_error(registry))
+}
+
+/// The changes of the link `set` took its target from: the target's former
+/// source, through `assoc` or another association on the same foreign key
+/// (a shipping address set as a billing one), lost it.
+async fn taken(
+    registry: &'static Registry,
+    assoc: &'static AssocSpec,
+    schema: Option<&SchemaName>,
+    txn: &DatabaseTransaction,
+    before: &RowModel,
+    after: &RowModel,
+) -> Result<Vec<Change>, sea_orm::DbErr> {
+    let mut changes = Vec::new();
+    for former in registry
+        .associations
+        .iter()
+        .filter(|a| a.target == assoc.target && a.foreign_key == assoc.foreign_key)
+    {
+        let same_link = std::ptr::eq(former, assoc) && former.ops.same_source(before, after);
+        if same_link || !former.ops.links(before) {
+            continue;
+        }
+        if let Some(source) = former.ops.source_in(txn, before).await? {
+            changes.push(change(registry, former, schema, &source, None, Some(after)));
+        }
+    }
+    Ok(changes)
+}
+
+/// A change of `assoc` for subscribers.
+fn change(
+    registry: &Registry,
+    assoc: &AssocSpec,
+    schema: Option<&SchemaName>,
+    source: &RowModel,
+    target: Option<&RowModel>,
+    previous: Option<&RowModel>,
+) -> Change {
+    let (sources, targets) = (
+        &registry.objects[assoc.source],
+        &registry.objects[assoc.target],
+    );
+    Change {
+        assoc: assoc.change_key(registry),
+        schema: schema.map(|s| s.as_str().to_owned()),
+        source: sources.snapshot(source),
+        target: target.map(|t| targets.snapshot(t)),
+        previous: previous.map(|p| targets.snapshot(p)),
+    }
 }
 
 async fn answer(
@@ -569,19 +685,128 @@ async fn delete(
     let args = Args::of(ctx)?;
     let id = required(id_arg(registry, o, &args, "id", None)?, "id")?;
     let rendered = object.ops.render_key(&id).unwrap_or_default();
-    let db = &shared(ctx)?.db;
+    let shared = shared(ctx)?;
+    let fail = core_error(registry);
+    let txn = begin_write(&shared.db).await.map_err(|e| fail(e.into()))?;
+    let Some(row) = object
+        .ops
+        .lock_in(&txn, id)
+        .await
+        .map_err(|e| fail(e.into()))?
+    else {
+        return Err(not_found(object, &args));
+    };
+    let links = if shared.changes.enabled() {
+        links_of(registry, o, &row, &txn, shared)
+            .await
+            .map_err(|e| fail(e.into()))?
+    } else {
+        Vec::new()
+    };
     let deleted = object
         .ops
-        .delete(
-            db,
-            id,
+        .delete_in(
+            &txn,
+            &row,
             &cascades(registry, o),
             schemas_without_foreign_keys(ctx)?,
         )
         .await
-        .map_err(core_error(registry))?;
+        .map_err(&fail)?;
     if !deleted {
         return Err(not_found(object, &args));
     }
+    let changes = links
+        .into_iter()
+        .map(|link| link.change(registry, &row))
+        .collect();
+    shared
+        .changes
+        .commit(txn, changes)
+        .await
+        .map_err(|e| fail(e.into()))?;
     Ok(GqlValue::String(global_id(&object.name, &rendered, None)))
+}
+
+/// A link of a row being deleted, read before the delete: the change it
+/// makes for subscribers of that association's source.
+enum Link {
+    /// The row is the association's source; `target` was linked to it.
+    Source {
+        assoc: &'static AssocSpec,
+        schema: Option<SchemaName>,
+        target: RowModel,
+    },
+    /// The row is the target, linked to `source`.
+    Target {
+        assoc: &'static AssocSpec,
+        source: RowModel,
+    },
+}
+
+impl Link {
+    fn change(self, registry: &Registry, deleted: &RowModel) -> Change {
+        match self {
+            Link::Source {
+                assoc,
+                schema,
+                target,
+            } => {
+                // The previous target as it reads after the delete:
+                // unlinked, or deleted with its source.
+                let previous = match assoc.ops.delete_rule() {
+                    hasone::OnDelete::SetNull => assoc.ops.unlinked(&target),
+                    hasone::OnDelete::Cascade => target,
+                };
+                change(
+                    registry,
+                    assoc,
+                    schema.as_ref(),
+                    deleted,
+                    None,
+                    Some(&previous),
+                )
+            }
+            Link::Target { assoc, source } => {
+                change(registry, assoc, None, &source, None, Some(deleted))
+            }
+        }
+    }
+}
+
+/// The links of `row` (of object `o`) in every association, as sources in
+/// every schema and as target in the default one.
+async fn links_of(
+    registry: &'static Registry,
+    o: usize,
+    row: &RowModel,
+    txn: &DatabaseTransaction,
+    shared: &Shared,
+) -> Result<Vec<Link>, sea_orm::DbErr> {
+    let mut links = Vec::new();
+    let tenants = if registry.tenancy {
+        shared.allowlist.names()
+    } else {
+        &[]
+    };
+    for assoc in &registry.associations {
+        if assoc.source == o {
+            let schemas = std::iter::once(None).chain(tenants.iter().map(Some));
+            for schema in schemas {
+                if let Some(target) = assoc.ops.current_in(txn, row, schema).await? {
+                    links.push(Link::Source {
+                        assoc,
+                        schema: schema.cloned(),
+                        target,
+                    });
+                }
+            }
+        }
+        if assoc.target == o
+            && let Some(source) = assoc.ops.source_in(txn, row).await?
+        {
+            links.push(Link::Target { assoc, source });
+        }
+    }
+    Ok(links)
 }

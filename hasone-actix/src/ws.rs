@@ -1,0 +1,330 @@
+//! GraphQL over WebSocket on `/graphql`: the `graphql-transport-ws`
+//! protocol (and the legacy `graphql-ws` of subscriptions-transport-ws),
+//! as async-graphql speaks it, with actix-ws moving the frames.
+//!
+//! The same bounds as over HTTP, and a few of a connection's own:
+//! - every operation passes [`Api::execute_stream`], so [`Api::prepare`]'s
+//!   nesting, expansion and alias bounds come before anything recursive;
+//!   queries and mutations run as over POST (timeout, codes, logs);
+//! - a message is at most `HASONE_MAX_BODY_BYTES`; at most
+//!   `HASONE_MAX_SUBSCRIPTIONS` operations run at once per connection;
+//! - cross-site WebSocket hijacking: a browser's upgrade carries its page's
+//!   `Origin`, which must be this server's own or one of
+//!   `HASONE_CORS_ORIGINS` (`403` otherwise; clients that send no `Origin`
+//!   are not browsers and pass, as a JSON POST would);
+//! - `connection_init` must come within [`INIT_TIMEOUT`] (else close
+//!   `4408`), before any `subscribe` (else close `4401`); a message that is
+//!   not JSON with a `type` closes with `4400`;
+//! - the server pings every [`PING_EVERY`] and closes a connection it has
+//!   heard nothing from for [`SILENT_FOR`] (half-open sockets).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use actix_ws::{AggregatedMessage, CloseCode, CloseReason, Session};
+use async_graphql::http::{WebSocket, WebSocketProtocols as Protocols, WsMessage};
+use async_graphql::{Data, Executor, Request, Response};
+use futures_util::stream::{self, BoxStream, Stream, StreamExt};
+use hasone_graphql::Api;
+use hasone_graphql::limits::{LIMIT_EXCEEDED, request_error};
+
+/// How long a client has to send `connection_init`.
+pub const INIT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often the server pings.
+pub const PING_EVERY: Duration = Duration::from_secs(30);
+/// How long a silent connection stays open.
+pub const SILENT_FOR: Duration = Duration::from_secs(75);
+
+/// What a WebSocket connection is allowed.
+#[derive(Clone, Debug)]
+pub struct WsLimits {
+    /// The largest message, in bytes.
+    pub max_message_bytes: usize,
+    /// Operations running at once on one connection.
+    pub max_operations: usize,
+    /// Origins besides the server's own a browser may connect from.
+    pub origins: Arc<[String]>,
+}
+
+/// Whether `http` asks for a WebSocket (the route guard).
+pub fn is_upgrade(ctx: &actix_web::guard::GuardContext<'_>) -> bool {
+    ctx.head()
+        .headers()
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+}
+
+/// The upgrade: checks the origin and the subprotocol, then serves the
+/// connection on a task of its own.
+pub async fn upgrade(
+    api: web::Data<Api>,
+    limits: web::Data<WsLimits>,
+    http: HttpRequest,
+    body: web::Payload,
+) -> HttpResponse {
+    let id = crate::routes::request_id(&http);
+    if !origin_allowed(&http, &limits.origins) {
+        return crate::routes::refuse(
+            &http,
+            &id,
+            StatusCode::FORBIDDEN,
+            "a WebSocket from another site's page: its origin is not this server's, nor one of HASONE_CORS_ORIGINS",
+        );
+    }
+    let Some(protocol) = protocol(&http) else {
+        return crate::routes::refuse(
+            &http,
+            &id,
+            StatusCode::BAD_REQUEST,
+            "ask for the `graphql-transport-ws` subprotocol (Sec-WebSocket-Protocol)",
+        );
+    };
+    let (response, session, messages) =
+        match actix_ws::handle_with_protocols(&http, body, &[protocol.sec_websocket_protocol()]) {
+            Ok(handshake) => handshake,
+            Err(err) => {
+                return crate::routes::refuse(
+                    &http,
+                    &id,
+                    StatusCode::BAD_REQUEST,
+                    &err.to_string(),
+                );
+            }
+        };
+    let messages = messages
+        .max_frame_size(limits.max_message_bytes)
+        .aggregate_continuations()
+        .max_continuation_size(limits.max_message_bytes);
+    let executor = Operations {
+        api: api.into_inner(),
+        connection: id.clone(),
+        running: Arc::new(AtomicUsize::new(0)),
+        max: limits.max_operations,
+    };
+    tracing::debug!(request_id = %id, "websocket opened");
+    actix_web::rt::spawn(serve(executor, protocol, session, messages));
+    response
+}
+
+/// Same origin (the `Host` the browser connected to) or a configured one;
+/// no `Origin` (not a browser) passes.
+fn origin_allowed(http: &HttpRequest, origins: &[String]) -> bool {
+    let Some(origin) = http
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return true;
+    };
+    let host = http
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let own = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+        .is_some_and(|rest| !host.is_empty() && rest.eq_ignore_ascii_case(host));
+    own || origins.iter().any(|o| o.eq_ignore_ascii_case(origin))
+}
+
+/// The first subprotocol the client offers that async-graphql speaks.
+fn protocol(http: &HttpRequest) -> Option<Protocols> {
+    http.headers()
+        .get_all(header::SEC_WEBSOCKET_PROTOCOL)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .find_map(|p| p.trim().parse::<Protocols>().ok())
+}
+
+/// The operations of one connection, each through [`Api::execute_stream`],
+/// at most `max` at once.
+#[derive(Clone)]
+struct Operations {
+    api: Arc<Api>,
+    connection: String,
+    running: Arc<AtomicUsize>,
+    max: usize,
+}
+
+/// Counts an operation as running until its stream is dropped.
+struct Running(Arc<AtomicUsize>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl Executor for Operations {
+    async fn execute(&self, request: Request) -> Response {
+        self.api.execute(request, &self.connection).await
+    }
+
+    fn execute_stream(
+        &self,
+        request: Request,
+        _session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        if self.running.fetch_add(1, Ordering::Relaxed) >= self.max {
+            self.running.fetch_sub(1, Ordering::Relaxed);
+            let message = format!(
+                "{} operations are running on this connection; at most {} are allowed",
+                self.max, self.max
+            );
+            let mut err = request_error(message, LIMIT_EXCEEDED);
+            if let Some(ext) = err.extensions.as_mut() {
+                ext.set("requestId", self.connection.as_str());
+            }
+            return stream::once(async move { Response::from_errors(vec![err]) }).boxed();
+        }
+        let running = Running(self.running.clone());
+        self.api
+            .clone()
+            .execute_stream(request, self.connection.clone())
+            .map(move |response| {
+                let _running = &running;
+                response
+            })
+            .boxed()
+    }
+}
+
+/// Why the server closes a connection.
+fn close(code: u16, description: &str) -> CloseReason {
+    CloseReason {
+        code: CloseCode::Other(code),
+        description: Some(description.to_owned()),
+    }
+}
+
+/// What the reading side tells the connection: whether `connection_init`
+/// came, when the client was last heard, and why it must close.
+#[derive(Default)]
+struct Heard {
+    initialised: bool,
+    last: Option<Instant>,
+    close: Option<CloseReason>,
+}
+
+type Shared = Arc<std::sync::Mutex<Heard>>;
+
+fn with<R>(heard: &Shared, f: impl FnOnce(&mut Heard) -> R) -> R {
+    let mut guard = heard
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    f(&mut guard)
+}
+
+/// The client's messages for async-graphql, checked first ([`check`]);
+/// pings are answered here. Ends when the client closes, or with a reason
+/// to close in `heard`.
+fn client_messages(
+    protocol: Protocols,
+    messages: actix_ws::AggregatedMessageStream,
+    session: Session,
+    heard: Shared,
+) -> impl Stream<Item = Vec<u8>> + Unpin {
+    Box::pin(stream::unfold(
+        (messages, session, heard),
+        move |(mut messages, mut session, heard)| async move {
+            loop {
+                let message = messages.next().await;
+                with(&heard, |h| h.last = Some(Instant::now()));
+                let bytes = match message {
+                    Some(Ok(AggregatedMessage::Text(text))) => text.into_bytes().to_vec(),
+                    Some(Ok(AggregatedMessage::Binary(bytes))) => bytes.to_vec(),
+                    Some(Ok(AggregatedMessage::Ping(bytes))) => {
+                        if session.pong(&bytes).await.is_err() {
+                            return None;
+                        }
+                        continue;
+                    }
+                    Some(Ok(AggregatedMessage::Pong(_))) => continue,
+                    Some(Ok(AggregatedMessage::Close(_))) | None => return None,
+                    Some(Err(err)) => {
+                        with(&heard, |h| h.close = Some(close(1009, &err.to_string())));
+                        return None;
+                    }
+                };
+                match with(&heard, |h| check(protocol, &bytes, &mut h.initialised)) {
+                    Ok(()) => return Some((bytes, (messages, session, heard))),
+                    Err(reason) => {
+                        with(&heard, |h| h.close = Some(reason));
+                        return None;
+                    }
+                }
+            }
+        },
+    ))
+}
+
+/// Serves one connection until either side closes it.
+async fn serve(
+    executor: Operations,
+    protocol: Protocols,
+    mut session: Session,
+    messages: actix_ws::AggregatedMessageStream,
+) {
+    let heard = Shared::default();
+    let input = client_messages(protocol, messages, session.clone(), heard.clone());
+    let mut graphql = WebSocket::new(executor, input, protocol);
+    let init_deadline = tokio::time::sleep(INIT_TIMEOUT);
+    tokio::pin!(init_deadline);
+    let mut ping = tokio::time::interval(PING_EVERY);
+    ping.tick().await;
+    let opened = Instant::now();
+    let reason = loop {
+        let initialised = with(&heard, |h| h.initialised);
+        tokio::select! {
+            out = graphql.next() => match out {
+                Some(WsMessage::Text(text)) => {
+                    if session.text(text).await.is_err() {
+                        return;
+                    }
+                }
+                Some(WsMessage::Close(code, text)) => break Some(close(code, &text)),
+                None => break with(&heard, |h| h.close.take()),
+            },
+            () = &mut init_deadline, if !initialised => {
+                break Some(close(4408, "Connection initialisation timeout"));
+            }
+            _ = ping.tick() => {
+                let last = with(&heard, |h| h.last).unwrap_or(opened);
+                if last.elapsed() > SILENT_FOR {
+                    break Some(close(1001, "no message for too long"));
+                }
+                if session.ping(b"").await.is_err() {
+                    return;
+                }
+            }
+        }
+    };
+    let _ = session.close(reason).await;
+}
+
+/// A client message's `type` before async-graphql reads it: `4400` for
+/// one that is not a message, `4401` for a `subscribe` before
+/// `connection_init` (graphql-transport-ws).
+fn check(protocol: Protocols, bytes: &[u8], initialised: &mut bool) -> Result<(), CloseReason> {
+    #[derive(serde::Deserialize)]
+    struct Typed<'a> {
+        #[serde(rename = "type", borrow)]
+        ty: std::borrow::Cow<'a, str>,
+    }
+    let Ok(Typed { ty }) = serde_json::from_slice::<Typed<'_>>(bytes) else {
+        return Err(close(4400, "a message is a JSON object with a `type`"));
+    };
+    match &*ty {
+        "connection_init" => *initialised = true,
+        "subscribe" | "start" if !*initialised && protocol == Protocols::GraphQLWS => {
+            return Err(close(4401, "Unauthorized: send connection_init first"));
+        }
+        _ => {}
+    }
+    Ok(())
+}
