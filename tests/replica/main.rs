@@ -10,7 +10,7 @@
 use std::time::{Duration, Instant};
 
 use hasone_server::config::Settings;
-use hasone_tests::{Backend, Client, Rng, at, post_json};
+use hasone_tests::{Backend, Client, Rng, Subscriber, at, post_json};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, Statement};
 use serde_json::{Value, json};
 
@@ -228,68 +228,171 @@ fn serve(db: &str, replica: &str, seed: i32) -> Process {
     }
 }
 
+/// One acknowledged mutation of the churn.
+struct Op {
+    /// The index of the process it went to.
+    server: usize,
+    user: i64,
+    create: bool,
+    /// The profile linked after it, and the one it unlinked.
+    profile: Option<i64>,
+    previous: Option<i64>,
+    sent: Instant,
+    acked: Instant,
+}
+
+/// What a churn did: the outcome codes, the acknowledged mutations and
+/// the elapsed time.
+struct Churn {
+    outcomes: std::collections::BTreeMap<String, usize>,
+    ops: Vec<Op>,
+    time: Duration,
+}
+
+impl Churn {
+    fn created(&self) -> usize {
+        self.ops.iter().filter(|op| op.create).count()
+    }
+}
+
 /// `tasks` clients, client `i` on server `i % servers.len()`, each sending
-/// `ops` set / unlink / create mutations on users 1–4; returns the outcome
-/// codes, the creates acknowledged and the elapsed time.
-async fn churn(
-    urls: &[String],
-    profiles: &[i64],
-    tasks: usize,
-    ops: usize,
-) -> (std::collections::BTreeMap<String, usize>, usize, Duration) {
+/// `ops` set / unlink / create mutations on users 1–4.
+async fn churn(urls: &[String], profiles: &[i64], tasks: usize, ops: usize) -> Churn {
     let started = Instant::now();
     let mut handles = Vec::new();
     for task in 0..tasks {
-        let url = format!("{}/graphql", urls[task % urls.len()]);
+        let server = task % urls.len();
+        let url = format!("{}/graphql", urls[server]);
         let profiles = profiles.to_vec();
         handles.push(tokio::spawn(async move {
             let client = reqwest::Client::new();
             let mut rng = Rng::for_task(task);
             let mut outcomes = std::collections::BTreeMap::<String, usize>::new();
-            let mut created = 0;
+            let mut done = Vec::new();
             for _ in 0..ops {
-                let user = format!("User:{}", rng.below(4) + 1);
+                let user = rng.below(4) as i64 + 1;
                 let (query, vars, create) = match rng.below(10) {
                     0..=5 => (
-                        "mutation($u: ID!, $t: ID) { r: setUserProfile(userId: $u, profileId: $t) { profile { userId } } }",
-                        json!({ "u": user, "t": profiles[rng.below(profiles.len() as u64) as usize] }),
+                        "mutation($u: ID!, $t: ID) { r: setUserProfile(userId: $u, profileId: $t) { profile { rowId } previous { rowId } } }",
+                        json!({ "u": format!("User:{user}"), "t": profiles[rng.below(profiles.len() as u64) as usize] }),
                         false,
                     ),
                     6 => (
-                        "mutation($u: ID!) { r: setUserProfile(userId: $u, profileId: null) { profile { userId } } }",
-                        json!({ "u": user }),
+                        "mutation($u: ID!) { r: setUserProfile(userId: $u, profileId: null) { profile { rowId } previous { rowId } } }",
+                        json!({ "u": format!("User:{user}") }),
                         false,
                     ),
                     _ => (
-                        "mutation($u: ID!) { r: createUserProfile(userId: $u, input: { bio: \"churn\" }) { profile { userId } } }",
-                        json!({ "u": user }),
+                        "mutation($u: ID!) { r: createUserProfile(userId: $u, input: { bio: \"churn\" }) { profile { rowId } previous { rowId } } }",
+                        json!({ "u": format!("User:{user}") }),
                         true,
                     ),
                 };
                 let body = json!({ "query": query, "variables": vars });
+                let sent = Instant::now();
                 let resp = post_json(&client, &url, &body).await;
                 let outcome = match resp["errors"][0]["extensions"]["code"].as_str() {
                     Some(code) => code.to_owned(),
                     None => {
-                        created += usize::from(create);
+                        done.push(Op {
+                            server,
+                            user,
+                            create,
+                            profile: at(&resp, "data.r.profile.rowId").as_i64(),
+                            previous: at(&resp, "data.r.previous.rowId").as_i64(),
+                            sent,
+                            acked: Instant::now(),
+                        });
                         "ok".to_owned()
                     }
                 };
                 *outcomes.entry(outcome).or_default() += 1;
             }
-            (outcomes, created)
+            (outcomes, done)
         }));
     }
-    let mut outcomes = std::collections::BTreeMap::new();
-    let mut created = 0;
+    let mut churn = Churn {
+        outcomes: std::collections::BTreeMap::new(),
+        ops: Vec::new(),
+        time: Duration::ZERO,
+    };
     for handle in handles {
-        let (o, c) = handle.await.expect("task");
-        for (k, v) in o {
-            *outcomes.entry(k).or_default() += v;
+        let (outcomes, ops) = handle.await.expect("task");
+        for (k, v) in outcomes {
+            *churn.outcomes.entry(k).or_default() += v;
         }
-        created += c;
+        churn.ops.extend(ops);
     }
-    (outcomes, created, started.elapsed())
+    churn.time = started.elapsed();
+    churn
+}
+
+/// One event of `userProfileChanged` as a subscriber on another process
+/// received it.
+struct Event {
+    user: i64,
+    profile: Option<i64>,
+    previous: Option<i64>,
+    at: Instant,
+}
+
+const PROFILE_CHANGED: &str = "subscription($u: ID!) { userProfileChanged(userId: $u, current: true) { \
+    user { rowId } profile { rowId } previous { rowId } } }";
+
+/// Subscribes to users 1–4 on `url`; returns their profiles as the first
+/// events say, and a task collecting every later event until `stop`.
+async fn subscribe_users(
+    url: &str,
+) -> (
+    Vec<Option<i64>>,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<Vec<Event>>,
+) {
+    let mut ws = Subscriber::connect(url).await;
+    let mut current = Vec::new();
+    for user in 1..=4 {
+        let id = format!("u{user}");
+        ws.subscribe(&id, PROFILE_CHANGED, json!({ "u": format!("User:{user}") }))
+            .await;
+        let first = ws.event(&id).await;
+        current.push(at(&first, "data.userProfileChanged.profile.rowId").as_i64());
+    }
+    let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
+    let collect = tokio::spawn(async move {
+        let mut events = Vec::new();
+        loop {
+            tokio::select! {
+                _ = &mut stopped => break,
+                message = ws.next_within(Duration::from_millis(200)) => match message {
+                    Ok(Some(message)) => {
+                        let at_ = Instant::now();
+                        let payload = &message["payload"];
+                        assert!(payload.get("errors").is_none(), "an error event: {message}");
+                        let c = &payload["data"]["userProfileChanged"];
+                        events.push(Event {
+                            user: at(c, "user.rowId").as_i64().expect("user"),
+                            profile: at(c, "profile.rowId").as_i64(),
+                            previous: at(c, "previous.rowId").as_i64(),
+                            at: at_,
+                        });
+                    }
+                    Ok(None) => {}
+                    Err(closed) => panic!("the subscriber's socket closed: {closed:?}"),
+                },
+            }
+        }
+        ws.close().await;
+        events
+    });
+    (current, stop, collect)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let at = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[at.min(sorted.len() - 1)]
 }
 
 async fn count(db: &DatabaseConnection, sql: &str) -> i64 {
@@ -319,10 +422,110 @@ async fn three_processes_share_one_database() {
     let ops = 100;
 
     let before = count(&db, "SELECT count(*) FROM profiles").await;
-    let (one, one_created, one_time) =
-        churn(std::slice::from_ref(&a.url), &profiles, tasks, ops).await;
+    let one = churn(std::slice::from_ref(&a.url), &profiles, tasks, ops).await;
+    // A subscriber on B hears the changes made through A (and C, and B).
+    let (current, stop, collect) = subscribe_users(&b.url).await;
     let urls = [a.url.clone(), b.url.clone(), c.url.clone()];
-    let (three, three_created, three_time) = churn(&urls, &profiles, tasks, ops).await;
+    let three_started = Instant::now();
+    let three = churn(&urls, &profiles, tasks, ops).await;
+    // Every change is delivered: wait (bounded) for the last one.
+    let final_links: Vec<Option<i64>> = {
+        let mut links = Vec::new();
+        for user in 1..=4 {
+            let row = db
+                .query_one_raw(Statement::from_string(
+                    db.get_database_backend(),
+                    format!("SELECT id FROM profiles WHERE user_id = {user}"),
+                ))
+                .await
+                .expect("profile of a user");
+            links.push(row.map(|r| i64::from(r.try_get_by_index::<i32>(0).expect("id"))));
+        }
+        links
+    };
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let _ = stop.send(());
+    // Changes of the first churn still on their way when the subscriptions
+    // began are in their first events already.
+    let events: Vec<Event> = collect
+        .await
+        .expect("collector")
+        .into_iter()
+        .filter(|e| e.at >= three_started)
+        .collect();
+
+    // Per user, in the order received: each change starts from where the
+    // one before left (previous = the profile linked before), from the
+    // link the first event showed to the link in the database now. A lost
+    // or reordered change breaks the chain.
+    for user in 1..=4_i64 {
+        let mut linked = current[(user - 1) as usize];
+        for (k, event) in events.iter().filter(|e| e.user == user).enumerate() {
+            assert_eq!(
+                event.previous, linked,
+                "user {user}, event {k}: previous {:?} after {linked:?}",
+                event.previous
+            );
+            linked = event.profile;
+        }
+        assert_eq!(
+            linked,
+            final_links[(user - 1) as usize],
+            "user {user}: the last link"
+        );
+    }
+    // Every mutation acknowledged by A that changed a link has its event
+    // on B: each create (new ids), and each set that unlinked a profile.
+    let mut unheard: std::collections::BTreeMap<(i64, Option<i64>, Option<i64>), usize> =
+        Default::default();
+    for event in &events {
+        *unheard
+            .entry((event.user, event.profile, event.previous))
+            .or_default() += 1;
+    }
+    let mut latencies = Vec::new();
+    // From the mutation's answer to the event: negative when the event
+    // came first.
+    let mut after_ack: Vec<f64> = Vec::new();
+    let from_a: Vec<&Op> = three
+        .ops
+        .iter()
+        .filter(|op| op.server == 0 && (op.create || op.previous.is_some()))
+        .collect();
+    for op in &from_a {
+        let key = (op.user, op.profile, op.previous);
+        let left = unheard.get_mut(&key);
+        assert!(
+            left.as_ref().is_some_and(|n| **n > 0),
+            "a change made on A was not heard on B: user {} profile {:?} previous {:?}",
+            op.user,
+            op.profile,
+            op.previous
+        );
+        if let Some(n) = left {
+            *n -= 1;
+        }
+        if let Some(event) = events
+            .iter()
+            .find(|e| (e.user, e.profile, e.previous) == key && e.at >= op.sent)
+        {
+            latencies.push(event.at - op.sent);
+            after_ack.push(if event.at >= op.acked {
+                (event.at - op.acked).as_secs_f64() * 1000.0
+            } else {
+                -(op.acked - event.at).as_secs_f64() * 1000.0
+            });
+        }
+    }
+    latencies.sort();
+    after_ack.sort_by(f64::total_cmp);
+    let ack = |p: f64| {
+        after_ack
+            .get(((after_ack.len().max(1) - 1) as f64 * p).round() as usize)
+            .copied()
+            .unwrap_or_default()
+    };
+    let (p50, p99) = (percentile(&latencies, 0.5), percentile(&latencies, 0.99));
 
     let double = count(
         &db,
@@ -332,17 +535,28 @@ async fn three_processes_share_one_database() {
     .await;
     let after = count(&db, "SELECT count(*) FROM profiles").await;
     let figures = format!(
-        "processes=1 operations={} ms={} ops_per_s={:.0} outcomes={one:?}\n\
-         processes=3 operations={} ms={} ops_per_s={:.0} outcomes={three:?}\n\
-         double_links={double} creates_acknowledged={} profiles_added={}\n",
+        "processes=1 operations={} ms={} ops_per_s={:.0} outcomes={:?}\n\
+         processes=3 operations={} ms={} ops_per_s={:.0} outcomes={:?}\n\
+         double_links={double} creates_acknowledged={} profiles_added={}\n\
+         subscriber_on_b events={} changes_from_a_checked={} \
+         latency_from_request_ms p50={:.1} p99={:.1} \
+         from_answer_ms p50={:.1} p99={:.1}\n",
         tasks * ops,
-        one_time.as_millis(),
-        (tasks * ops) as f64 / one_time.as_secs_f64(),
+        one.time.as_millis(),
+        (tasks * ops) as f64 / one.time.as_secs_f64(),
+        one.outcomes,
         tasks * ops,
-        three_time.as_millis(),
-        (tasks * ops) as f64 / three_time.as_secs_f64(),
-        one_created + three_created,
+        three.time.as_millis(),
+        (tasks * ops) as f64 / three.time.as_secs_f64(),
+        three.outcomes,
+        one.created() + three.created(),
         after - before,
+        events.len(),
+        from_a.len(),
+        p50.as_secs_f64() * 1000.0,
+        p99.as_secs_f64() * 1000.0,
+        ack(0.5),
+        ack(0.99),
     );
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target");
     let _ = std::fs::create_dir_all(&dir);
@@ -351,12 +565,13 @@ async fn three_processes_share_one_database() {
     assert_eq!(double, 0, "{figures}");
     assert_eq!(
         after - before,
-        (one_created + three_created) as i64,
+        (one.created() + three.created()) as i64,
         "every acknowledged create is a row: {figures}"
     );
-    for outcomes in [&one, &three] {
+    for outcomes in [&one.outcomes, &three.outcomes] {
         assert_eq!(outcomes.keys().collect::<Vec<_>>(), vec!["ok"], "{figures}");
     }
+    assert!(!from_a.is_empty(), "{figures}");
     drop((a, b, c));
     exec(
         &admin,
