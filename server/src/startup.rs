@@ -9,7 +9,7 @@ use hasone_graphql::{Api, Changes, Shared};
 use crate::app::schema;
 use crate::config::Settings;
 
-/// The demo's GraphiQL: two ready tabs.
+/// The demo's GraphiQL: three ready tabs.
 fn graphiql() -> Graphiql {
     Graphiql::new("hasone")
         .tab(
@@ -45,6 +45,20 @@ mutation SetProfile {
     user { id profile { id bio } }
     profile { id userId }
     previous { id userId }
+  }
+}
+",
+        )
+        .tab(
+            "# userProfileChanged: the profile linked to User:5
+# now (current: true), then every committed change of
+# that link, from this server or any other on the same
+# PostgreSQL. Run it, then the SetProfile tab.
+subscription ProfileChanges {
+  userProfileChanged(userId: \"User:5\", current: true) {
+    user { id }
+    profile { id bio }
+    previous { id }
   }
 }
 ",

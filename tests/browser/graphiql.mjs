@@ -5,8 +5,10 @@
 // Opens <app url>/graphql, checks that GraphiQL loads from the server alone
 // (any request to another origin fails the run), that the docs explorer
 // shows the schema, that a has-one query and a set mutation run from the
-// editor and show their results, and that every GraphQL request carries
-// `content-type: application/json` and `graphql-require-preflight: 1`.
+// editor and show their results, that a subscription runs over a WebSocket
+// to the same origin and shows each change as it comes, and that every
+// GraphQL POST carries `content-type: application/json` and
+// `graphql-require-preflight: 1`.
 // Saves screenshots in <screenshot dir>. Exits non-zero on any failure.
 // CHROMIUM_PATH overrides /usr/bin/chromium.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -141,6 +143,8 @@ try {
       problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`);
     }
   });
+  const sockets = [];
+  page.on('websocket', (ws) => sockets.push(ws.url()));
   page.on('request', (req) => {
     if (req.url() === `${origin}/graphql` && req.method() === 'POST') {
       graphqlRequests.push(req.headers());
@@ -166,7 +170,7 @@ try {
   const defaultQuery = await editorValue(page, '.graphiql-query-editor');
   check(defaultQuery.includes('users(first: 5)'), `unexpected default query:\n${defaultQuery}`);
   const tabs = await page.locator('.graphiql-tab').allInnerTexts();
-  check(tabs.length === 2, `expected 2 tabs, found ${JSON.stringify(tabs)}`);
+  check(tabs.length === 3, `expected 3 tabs, found ${JSON.stringify(tabs)}`);
   log(`GraphiQL loaded, tabs ${JSON.stringify(tabs)}`);
 
   // 2. The docs explorer shows the schema (fetched by introspection).
@@ -220,7 +224,53 @@ try {
   log(`setUserProfile: ${JSON.stringify(payload)}`);
   await screenshot(page, 'graphiql-mutation.png');
 
-  // 6. Every GraphQL request: JSON and the CSRF header.
+  // 6. The subscription tab: the current link first, then a change made
+  // by another client shows up in the result pane.
+  await page.locator('.graphiql-tab').nth(2).locator('.graphiql-tab-button').click();
+  await waitForOperation(page, 'ProfileChanges');
+  await page.click('.graphiql-execute-button');
+  const shows = (expected) =>
+    page.waitForFunction((want) => {
+      const cm = document.querySelector('.graphiql-response .CodeMirror')?.CodeMirror;
+      try {
+        return JSON.stringify(JSON.parse(cm.getValue())) === want;
+      } catch {
+        return false;
+      }
+    }, JSON.stringify(expected));
+  await shows({
+    data: {
+      userProfileChanged: {
+        user: { id: 'User:5' },
+        profile: { id: 'Profile:1', bio: 'Bio of user 1' },
+        previous: null,
+      },
+    },
+  });
+  log('subscription shows the current link');
+  // Another client (a plain POST from Node, not the page) unlinks it.
+  const unlink = await fetch(`${origin}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query: 'mutation { setUserProfile(userId: "User:5", profileId: null) { previous { id } } }',
+    }),
+  }).then((r) => r.json());
+  check(!unlink.errors, `unlink failed: ${JSON.stringify(unlink)}`);
+  await shows({
+    data: {
+      userProfileChanged: { user: { id: 'User:5' }, profile: null, previous: { id: 'Profile:1' } },
+    },
+  });
+  const socketUrl = `${origin.replace(/^http/, 'ws')}/graphql`;
+  check(
+    sockets.length === 1 && sockets[0] === socketUrl,
+    `WebSockets opened: ${JSON.stringify(sockets)}, expected one to ${socketUrl}`,
+  );
+  log(`subscription over ${sockets[0]} shows the change`);
+  await screenshot(page, 'graphiql-subscription.png');
+
+  // 7. Every GraphQL request: JSON and the CSRF header.
   check(graphqlRequests.length >= 4, `only ${graphqlRequests.length} GraphQL requests`);
   for (const headers of graphqlRequests) {
     check(

@@ -89,7 +89,7 @@ fn run_script(url: &str, dir: &Path) -> (Option<ExitStatus>, String) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn graphiql_runs_queries_and_mutations_in_chromium() {
+async fn graphiql_runs_queries_mutations_and_subscriptions_in_chromium() {
     if let Some(reason) = missing_piece() {
         if std::env::var("HASONE_TEST_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
             panic!("HASONE_TEST_REQUIRE_BROWSER=1 but {reason}");
@@ -118,18 +118,21 @@ async fn graphiql_runs_queries_and_mutations_in_chromium() {
         None => panic!("graphiql.mjs did not finish within {TIMEOUT:?}:\n{output}"),
     }
 
-    // The mutation run from GraphiQL really moved the profile.
+    // The mutation run from GraphiQL really moved the profile away from
+    // user 1, and the unlink the subscription showed left it unlinked.
     let data = app
         .data(
             r#"{
                 five: user(id: "User:5") { profile { id } }
                 one: user(id: "User:1") { profile { id } }
+                profile: node(id: "Profile:1") { ... on Profile { userId } }
             }"#,
             json!({}),
         )
         .await;
-    assert_eq!(data["five"]["profile"]["id"], "Profile:1", "{data:#}");
+    assert!(data["five"]["profile"].is_null(), "{data:#}");
     assert!(data["one"]["profile"].is_null(), "{data:#}");
+    assert!(data["profile"]["userId"].is_null(), "{data:#}");
 
     app.finish().await;
 }
