@@ -190,11 +190,7 @@ fn set_field(registry: &Registry, assoc: &AssocSpec, name: &str) -> MetaField {
     description.push_str(&no_key_note(registry, assoc));
     let mut f = field(name, &assoc.payload(registry, "Set"), &description);
     f.args.extend([
-        arg(
-            &assoc.source_arg(registry),
-            "ID!",
-            "The source: its global id or row id.",
-        ),
+        source_id_arg(registry, assoc),
         arg(
             &assoc.target_arg(),
             "ID",
@@ -231,11 +227,7 @@ fn create_field(registry: &Registry, assoc: &AssocSpec, name: &str) -> MetaField
     description.push_str(&no_key_note(registry, assoc));
     let mut f = field(name, &assoc.payload(registry, "Create"), &description);
     f.args.extend([
-        arg(
-            &assoc.source_arg(registry),
-            "ID!",
-            "The source: its global id or row id.",
-        ),
+        source_id_arg(registry, assoc),
         arg(
             "input",
             &format!("{}!", target.create_input()),
@@ -250,6 +242,18 @@ fn create_field(registry: &Registry, assoc: &AssocSpec, name: &str) -> MetaField
         )]);
     }
     f
+}
+
+/// The `<source>Id: ID!` argument of `assoc`'s fields.
+pub(crate) fn source_id_arg(
+    registry: &Registry,
+    assoc: &AssocSpec,
+) -> (String, async_graphql::registry::MetaInputValue) {
+    arg(
+        &assoc.source_arg(registry),
+        "ID!",
+        "The source: its global id or row id.",
+    )
 }
 
 /// What happens to a source without a key (a nullable source key other
@@ -376,16 +380,7 @@ async fn set(
         &assoc.target_arg(),
         schema.as_ref(),
     )?;
-    let linked = link(
-        registry,
-        assoc,
-        ctx,
-        schema.as_ref(),
-        source,
-        Op::Set(target),
-    )
-    .await?;
-    answer(registry, assoc, "Set", linked, schema, ctx).await
+    link(registry, assoc, ctx, schema, source, Op::Set(target)).await
 }
 
 async fn create(
@@ -401,16 +396,7 @@ async fn create(
     } = LinkArgs::of(registry, assoc, ctx)?;
     let target = &registry.objects[assoc.target];
     let values = input_values(target, args.get("input"), false)?;
-    let linked = link(
-        registry,
-        assoc,
-        ctx,
-        schema.as_ref(),
-        source,
-        Op::Create(values),
-    )
-    .await?;
-    answer(registry, assoc, "Create", linked, schema, ctx).await
+    link(registry, assoc, ctx, schema, source, Op::Create(values)).await
 }
 
 /// What [`link`] does: `set` to a target (or none), or `create` one with
@@ -420,9 +406,25 @@ enum Op {
     Create(Vec<(usize, Value)>),
 }
 
-/// Runs `op` in a transaction of its own, again on transient failures, and
-/// commits it with the change it made.
+/// Runs `op` in a transaction of its own, again on transient failures,
+/// commits it with the changes it made, and answers with its payload.
 async fn link(
+    registry: &'static Registry,
+    assoc: &'static AssocSpec,
+    ctx: &Context<'_>,
+    schema: Option<SchemaName>,
+    source: Value,
+    op: Op,
+) -> Result<GqlValue, ApiError> {
+    let verb = match op {
+        Op::Set(_) => "Set",
+        Op::Create(_) => "Create",
+    };
+    let linked = commit_link(registry, assoc, ctx, schema.as_ref(), source, op).await?;
+    answer(registry, assoc, verb, linked, schema, ctx).await
+}
+
+async fn commit_link(
     registry: &'static Registry,
     assoc: &'static AssocSpec,
     ctx: &Context<'_>,

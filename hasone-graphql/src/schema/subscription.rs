@@ -85,28 +85,18 @@ impl<A: App> SubscriptionType for Subscription<A> {
 }
 
 fn subscription_field(registry: &Registry, assoc: &AssocSpec, ty: &str) -> MetaField {
-    let source = &registry.objects[assoc.source];
+    let source = &registry.objects[assoc.source].name;
+    let (field_name, target) = (&assoc.field, &registry.objects[assoc.target].name);
+    let assoc_name = crate::names::pascal(field_name);
     let mut f = field(
         &assoc.subscription(registry),
         &format!("{ty}!"),
         &format!(
-            "Every committed change of the `{}` linked to this `{}`: `set{}{}` and `create{}{}` (unlinking included), and the delete of the linked `{}` or of the `{}`. At most once: after a `{CHANGES_MISSED}` error event (a disconnect, or falling behind), read the field again to catch up.",
-            assoc.field,
-            source.name,
-            source.name,
-            crate::names::pascal(&assoc.field),
-            source.name,
-            crate::names::pascal(&assoc.field),
-            registry.objects[assoc.target].name,
-            source.name,
+            "Every committed change of the `{field_name}` linked to this `{source}`: `set{source}{assoc_name}` and `create{source}{assoc_name}` (unlinking included), and the delete of the linked `{target}` or of the `{source}`. At most once: after a `{CHANGES_MISSED}` error event (a disconnect, or falling behind), read the field again to catch up.",
         ),
     );
     f.args.extend([
-        arg(
-            &assoc.source_arg(registry),
-            "ID!",
-            "The source: its global id or row id.",
-        ),
+        super::mutation::source_id_arg(registry, assoc),
         arg(
             "current",
             "Boolean",
