@@ -111,6 +111,7 @@ impl AppState {
                 max_message_bytes: settings.limits.max_body_bytes,
                 max_operations: settings.limits.max_subscriptions,
                 origins: settings.cors_origins.clone().into(),
+                stopping: crate::ws::Stopping::default(),
             }),
             origins: settings.cors_origins.clone().into(),
         }
@@ -153,6 +154,8 @@ impl AppState {
 pub struct Application {
     local_addr: SocketAddr,
     server: Server,
+    /// Tells the WebSocket connections the server is stopping.
+    stopping: crate::ws::Stopping,
 }
 
 impl Application {
@@ -173,6 +176,7 @@ impl Application {
         } else {
             std::thread::available_parallelism().map_or(1, |n| n.get())
         };
+        let stopping = state.ws_limits.stopping.clone();
         let server = HttpServer::new(move || state.clone().app())
             .workers(workers)
             .max_connections(max_connections_per_worker(
@@ -185,7 +189,11 @@ impl Application {
             .listen(listener)
             .map_err(bind_error)?
             .run();
-        Ok(Application { local_addr, server })
+        Ok(Application {
+            local_addr,
+            server,
+            stopping,
+        })
     }
 
     /// The address bound (the port chosen when the setting asks for 0).
@@ -193,9 +201,17 @@ impl Application {
         self.local_addr
     }
 
-    /// Serves until SIGINT/SIGTERM, finishing in-flight requests.
+    /// Serves until SIGINT/SIGTERM, finishing in-flight requests; open
+    /// WebSockets are closed (`1001`) when the signal comes, so that they
+    /// do not hold the shutdown for its whole timeout.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let stopping = self.stopping.clone();
+        let watcher = tokio::spawn(async move {
+            stopping.on_signal().await;
+        });
+        let served = self.server.await;
+        watcher.abort();
+        served
     }
 
     /// A handle to stop the server (tests).

@@ -16,7 +16,9 @@
 //!   `4408`), before any `subscribe` (else close `4401`); a message that is
 //!   not JSON with a `type` closes with `4400`;
 //! - the server pings every [`PING_EVERY`] and closes a connection it has
-//!   heard nothing from for [`SILENT_FOR`] (half-open sockets).
+//!   heard nothing from for [`SILENT_FOR`] (half-open sockets);
+//! - on SIGINT/SIGTERM every connection closes with `1001` ([`Stopping`]),
+//!   so that open subscriptions do not hold the shutdown for its timeout.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -47,6 +49,55 @@ pub struct WsLimits {
     pub max_operations: usize,
     /// Origins besides the server's own a browser may connect from.
     pub origins: Arc<[String]>,
+    /// Set when the server stops: every connection closes.
+    pub stopping: Stopping,
+}
+
+/// Whether the server is stopping, for its WebSocket connections.
+#[derive(Clone, Debug)]
+pub struct Stopping(Arc<tokio::sync::watch::Sender<bool>>);
+
+impl Default for Stopping {
+    fn default() -> Self {
+        Stopping(Arc::new(tokio::sync::watch::Sender::new(false)))
+    }
+}
+
+impl Stopping {
+    /// Closes every connection, now and from now on.
+    pub fn stop(&self) {
+        self.0.send_replace(true);
+    }
+
+    /// Waits for SIGINT or SIGTERM (the signals actix-web stops on), then
+    /// [`Stopping::stop`].
+    pub async fn on_signal(&self) {
+        let interrupt = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            match signal(SignalKind::terminate()) {
+                Ok(mut terminate) => {
+                    tokio::select! {
+                        _ = interrupt => {}
+                        _ = terminate.recv() => {}
+                    }
+                }
+                Err(_) => {
+                    let _ = interrupt.await;
+                }
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = interrupt.await;
+        }
+        self.stop();
+    }
+
+    async fn stopped(mut receiver: tokio::sync::watch::Receiver<bool>) {
+        let _ = receiver.wait_for(|stopping| *stopping).await;
+    }
 }
 
 /// Whether `http` asks for a WebSocket (the route guard).
@@ -106,7 +157,8 @@ pub async fn upgrade(
         max: limits.max_operations,
     };
     tracing::debug!(request_id = %id, "websocket opened");
-    actix_web::rt::spawn(serve(executor, protocol, session, messages));
+    let stopping = limits.stopping.0.subscribe();
+    actix_web::rt::spawn(serve(executor, protocol, session, messages, stopping));
     response
 }
 
@@ -269,6 +321,7 @@ async fn serve(
     protocol: Protocols,
     mut session: Session,
     messages: actix_ws::AggregatedMessageStream,
+    stopping: tokio::sync::watch::Receiver<bool>,
 ) {
     let heard = Shared::default();
     let input = client_messages(protocol, messages, session.clone(), heard.clone());
@@ -278,6 +331,8 @@ async fn serve(
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
     let opened = Instant::now();
+    let stopped = Stopping::stopped(stopping);
+    tokio::pin!(stopped);
     let reason = loop {
         let initialised = with(&heard, |h| h.initialised);
         tokio::select! {
@@ -290,6 +345,7 @@ async fn serve(
                 Some(WsMessage::Close(code, text)) => break Some(close(code, &text)),
                 None => break with(&heard, |h| h.close.take()),
             },
+            () = &mut stopped => break Some(close(1001, "the server is stopping")),
             () = &mut init_deadline, if !initialised => {
                 break Some(close(4408, "Connection initialisation timeout"));
             }

@@ -109,3 +109,61 @@ async fn sigterm_finishes_in_flight_requests() {
     assert!(status.success(), "{status}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// SIGTERM closes an open subscription's WebSocket with `1001`, and the
+/// server exits well within its shutdown timeout (30 s) instead of waiting
+/// for the socket for all of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_closes_websockets() {
+    let dir = std::env::temp_dir().join(format!("hasone-shutdown-ws-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let db_url = format!("sqlite://{}/db.sqlite?mode=rwc", dir.display());
+    let mut server = Command::new(env!("CARGO_BIN_EXE_hasone"))
+        .env("HASONE_ADDR", "127.0.0.1:0")
+        .env("DATABASE_URL", &db_url)
+        .env("HASONE_SEED_USERS", "5")
+        .env("HASONE_WORKERS", "1")
+        .env("RUST_LOG", "warn,hasone_server=info,actix_server=info")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start hasone");
+    let log = ProcessLog::of(&mut server);
+    let base = log.wait_for_address();
+    let mut ws = hasone_testkit::Subscriber::connect(&base).await;
+    ws.subscribe(
+        "p",
+        "subscription { userProfileChanged(userId: 1, current: true) { user { id } } }",
+        json!({}),
+    )
+    .await;
+    ws.event("p").await;
+    let signalled = Instant::now();
+    let kill = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(kill.success());
+    let closed = ws.next_within(BOUND).await;
+    assert_eq!(
+        closed,
+        Err(hasone_testkit::Closed::Frame(
+            1001,
+            "the server is stopping".into()
+        ))
+    );
+    let status = loop {
+        if let Some(status) = server.try_wait().expect("wait") {
+            break status;
+        }
+        assert!(signalled.elapsed() < BOUND, "server did not exit");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "{status}");
+    let exit = signalled.elapsed();
+    assert!(
+        exit < Duration::from_secs(20),
+        "the server took {exit:?} to exit: the socket held the shutdown"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -86,7 +86,7 @@ impl Subscriber {
     }
 
     /// The next message that is not a ping (answered) or a pong, within
-    /// [`BOUND`]; panics on a close or a timeout.
+    /// `BOUND` (20 s); panics on a close or a timeout.
     pub async fn next(&mut self) -> Value {
         match self.next_within(BOUND).await {
             Ok(Some(message)) => message,
