@@ -157,12 +157,14 @@ async fn graphql_get(
         Err(err) => return refuse(&http, &id, StatusCode::BAD_REQUEST, &err.to_string()),
     };
     match api.prepare(&mut request) {
-        Ok(kind @ (OperationKind::Write | OperationKind::Subscription)) => {
-            let message = if kind == OperationKind::Write {
-                "mutations are only accepted over POST"
-            } else {
-                "subscriptions are served over a WebSocket on this path (graphql-transport-ws)"
-            };
+        Ok(OperationKind::Subscription) => refuse(
+            &http,
+            &id,
+            StatusCode::BAD_REQUEST,
+            "subscriptions are served over a WebSocket on this path (graphql-transport-ws), not over GET or POST",
+        ),
+        Ok(OperationKind::Write) => {
+            let message = "mutations are only accepted over POST";
             let mut resp = refuse(&http, &id, StatusCode::METHOD_NOT_ALLOWED, message);
             resp.headers_mut()
                 .insert(header::ALLOW, header::HeaderValue::from_static("POST"));

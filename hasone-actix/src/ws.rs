@@ -21,9 +21,10 @@
 //!   so that open subscriptions do not hold the shutdown for its timeout.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use actix_web::error::PayloadError;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use actix_ws::{AggregatedMessage, CloseCode, CloseReason, Session};
@@ -134,6 +135,20 @@ pub async fn upgrade(
             "ask for the `graphql-transport-ws` subprotocol (Sec-WebSocket-Protocol)",
         );
     };
+    // Frames are bounded as they arrive, not once they are whole.
+    let guarded = FrameGuard::new(body.into_inner(), limits.max_message_bytes);
+    let too_large = guarded.too_large.clone();
+    let boxed: std::pin::Pin<Box<dyn Stream<Item = Result<web::Bytes, PayloadError>>>> =
+        Box::pin(guarded);
+    let mut payload = actix_web::dev::Payload::from(boxed);
+    let body = match <web::Payload as actix_web::FromRequest>::from_request(&http, &mut payload)
+        .await
+    {
+        Ok(body) => body,
+        Err(err) => {
+            return crate::routes::refuse(&http, &id, StatusCode::BAD_REQUEST, &err.to_string());
+        }
+    };
     let (response, session, messages) =
         match actix_ws::handle_with_protocols(&http, body, &[protocol.sec_websocket_protocol()]) {
             Ok(handshake) => handshake,
@@ -158,19 +173,20 @@ pub async fn upgrade(
     };
     tracing::debug!(request_id = %id, "websocket opened");
     let stopping = limits.stopping.0.subscribe();
-    actix_web::rt::spawn(serve(executor, protocol, session, messages, stopping));
+    actix_web::rt::spawn(serve(
+        executor, protocol, session, messages, stopping, too_large,
+    ));
     response
 }
 
 /// Same origin (the `Host` the browser connected to) or a configured one;
-/// no `Origin` (not a browser) passes.
+/// no `Origin` (not a browser) passes, one that is not text does not.
 fn origin_allowed(http: &HttpRequest, origins: &[String]) -> bool {
-    let Some(origin) = http
-        .headers()
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-    else {
+    let Some(origin) = http.headers().get(header::ORIGIN) else {
         return true;
+    };
+    let Ok(origin) = origin.to_str() else {
+        return false;
     };
     let host = http
         .headers()
@@ -280,34 +296,44 @@ fn client_messages(
     messages: actix_ws::AggregatedMessageStream,
     session: Session,
     heard: Shared,
+    too_large: Arc<AtomicBool>,
 ) -> impl Stream<Item = Vec<u8>> + Unpin {
     Box::pin(stream::unfold(
         (messages, session, heard),
-        move |(mut messages, mut session, heard)| async move {
-            loop {
-                let message = messages.next().await;
-                with(&heard, |h| h.last = Some(Instant::now()));
-                let bytes = match message {
-                    Some(Ok(AggregatedMessage::Text(text))) => text.into_bytes().to_vec(),
-                    Some(Ok(AggregatedMessage::Binary(bytes))) => bytes.to_vec(),
-                    Some(Ok(AggregatedMessage::Ping(bytes))) => {
-                        if session.pong(&bytes).await.is_err() {
+        move |(mut messages, mut session, heard)| {
+            let too_large = too_large.clone();
+            async move {
+                loop {
+                    let message = messages.next().await;
+                    with(&heard, |h| h.last = Some(Instant::now()));
+                    let bytes = match message {
+                        Some(Ok(AggregatedMessage::Text(text))) => text.into_bytes().to_vec(),
+                        Some(Ok(AggregatedMessage::Binary(bytes))) => bytes.to_vec(),
+                        Some(Ok(AggregatedMessage::Ping(bytes))) => {
+                            if session.pong(&bytes).await.is_err() {
+                                return None;
+                            }
+                            continue;
+                        }
+                        Some(Ok(AggregatedMessage::Pong(_))) => continue,
+                        Some(Ok(AggregatedMessage::Close(_))) | None => return None,
+                        Some(Err(err)) => {
+                            let overflow = matches!(err, actix_ws::ProtocolError::Overflow);
+                            let code = if overflow || too_large.load(Ordering::Relaxed) {
+                                1009
+                            } else {
+                                1002
+                            };
+                            with(&heard, |h| h.close = Some(close(code, &err.to_string())));
                             return None;
                         }
-                        continue;
-                    }
-                    Some(Ok(AggregatedMessage::Pong(_))) => continue,
-                    Some(Ok(AggregatedMessage::Close(_))) | None => return None,
-                    Some(Err(err)) => {
-                        with(&heard, |h| h.close = Some(close(1009, &err.to_string())));
-                        return None;
-                    }
-                };
-                match with(&heard, |h| check(protocol, &bytes, &mut h.initialised)) {
-                    Ok(()) => return Some((bytes, (messages, session, heard))),
-                    Err(reason) => {
-                        with(&heard, |h| h.close = Some(reason));
-                        return None;
+                    };
+                    match with(&heard, |h| check(protocol, &bytes, &mut h.initialised)) {
+                        Ok(()) => return Some((bytes, (messages, session, heard))),
+                        Err(reason) => {
+                            with(&heard, |h| h.close = Some(reason));
+                            return None;
+                        }
                     }
                 }
             }
@@ -322,9 +348,16 @@ async fn serve(
     mut session: Session,
     messages: actix_ws::AggregatedMessageStream,
     stopping: tokio::sync::watch::Receiver<bool>,
+    too_large: Arc<AtomicBool>,
 ) {
     let heard = Shared::default();
-    let input = client_messages(protocol, messages, session.clone(), heard.clone());
+    let input = client_messages(
+        protocol,
+        messages,
+        session.clone(),
+        heard.clone(),
+        too_large,
+    );
     let mut graphql = WebSocket::new(executor, input, protocol);
     let init_deadline = tokio::time::sleep(INIT_TIMEOUT);
     tokio::pin!(init_deadline);
@@ -337,9 +370,13 @@ async fn serve(
         let initialised = with(&heard, |h| h.initialised);
         tokio::select! {
             out = graphql.next() => match out {
+                // A client that stops reading holds this send (the
+                // session's channel is bounded): it is dropped once it has
+                // not read for as long as a silent one.
                 Some(WsMessage::Text(text)) => {
-                    if session.text(text).await.is_err() {
-                        return;
+                    match tokio::time::timeout(SILENT_FOR, session.text(text)).await {
+                        Ok(Ok(())) => {}
+                        Ok(Err(_)) | Err(_) => return,
                     }
                 }
                 Some(WsMessage::Close(code, text)) => break Some(close(code, &text)),
@@ -364,23 +401,206 @@ async fn serve(
 }
 
 /// A client message's `type` before async-graphql reads it: `4400` for
-/// one that is not a message, `4401` for a `subscribe` before
-/// `connection_init` (graphql-transport-ws).
+/// one that is not a message of the protocol (graphql-transport-ws: an
+/// unknown `type`, a `subscribe` or `complete` without an `id`), `4401` for
+/// a `subscribe` before `connection_init`.
 fn check(protocol: Protocols, bytes: &[u8], initialised: &mut bool) -> Result<(), CloseReason> {
     #[derive(serde::Deserialize)]
     struct Typed<'a> {
         #[serde(rename = "type", borrow)]
         ty: std::borrow::Cow<'a, str>,
+        #[serde(default, borrow)]
+        id: Option<std::borrow::Cow<'a, str>>,
     }
-    let Ok(Typed { ty }) = serde_json::from_slice::<Typed<'_>>(bytes) else {
+    let Ok(Typed { ty, id }) = serde_json::from_slice::<Typed<'_>>(bytes) else {
         return Err(close(4400, "a message is a JSON object with a `type`"));
     };
-    match &*ty {
-        "connection_init" => *initialised = true,
-        "subscribe" | "start" if !*initialised && protocol == Protocols::GraphQLWS => {
-            return Err(close(4401, "Unauthorized: send connection_init first"));
-        }
-        _ => {}
+    if ty == "connection_init" {
+        *initialised = true;
+        return Ok(());
     }
-    Ok(())
+    if protocol != Protocols::GraphQLWS {
+        return Ok(());
+    }
+    match &*ty {
+        "ping" | "pong" => Ok(()),
+        "subscribe" | "complete" if id.is_none() => {
+            Err(close(4400, &format!("a `{ty}` message needs an `id`")))
+        }
+        "subscribe" if !*initialised => {
+            Err(close(4401, "Unauthorized: send connection_init first"))
+        }
+        "subscribe" | "complete" => Ok(()),
+        _ => Err(close(4400, "unknown message type")),
+    }
+}
+
+/// The request body of a WebSocket, bounded per frame as it arrives: a
+/// frame whose header announces more than `max` bytes ends the stream with
+/// an error before its payload is buffered (actix-http checks the size
+/// only once the whole frame is in, and buffers it until then).
+struct FrameGuard<S> {
+    inner: S,
+    max: u64,
+    /// The header being read (at most 14 bytes) and how much of it came.
+    header: [u8; 14],
+    have: usize,
+    /// Payload bytes of the current frame still to come.
+    left: u64,
+    /// Set when a frame was too large (the connection closes with `1009`).
+    too_large: Arc<AtomicBool>,
+}
+
+impl<S> FrameGuard<S> {
+    fn new(inner: S, max: usize) -> Self {
+        FrameGuard {
+            inner,
+            max: max as u64,
+            header: [0; 14],
+            have: 0,
+            left: 0,
+            too_large: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// The header's length once its first two bytes are known.
+    fn header_len(&self) -> usize {
+        if self.have < 2 {
+            return 2;
+        }
+        let extended = match self.header[1] & 0x7F {
+            126 => 2,
+            127 => 8,
+            _ => 0,
+        };
+        let mask = if self.header[1] & 0x80 != 0 { 4 } else { 0 };
+        2 + extended + mask
+    }
+
+    /// Follows the frames of `data`; `false` when one is too large.
+    fn feed(&mut self, mut data: &[u8]) -> bool {
+        while !data.is_empty() {
+            if self.left > 0 {
+                let n = usize::try_from(self.left)
+                    .unwrap_or(usize::MAX)
+                    .min(data.len());
+                self.left -= n as u64;
+                data = &data[n..];
+                continue;
+            }
+            let need = self.header_len();
+            if self.have < need {
+                let n = (need - self.have).min(data.len());
+                self.header[self.have..self.have + n].copy_from_slice(&data[..n]);
+                self.have += n;
+                data = &data[n..];
+                if self.have < self.header_len() {
+                    continue;
+                }
+            }
+            let length = match self.header[1] & 0x7F {
+                126 => u64::from(u16::from_be_bytes([self.header[2], self.header[3]])),
+                127 => {
+                    let mut bytes = [0; 8];
+                    bytes.copy_from_slice(&self.header[2..10]);
+                    u64::from_be_bytes(bytes)
+                }
+                n => u64::from(n),
+            };
+            if length > self.max {
+                return false;
+            }
+            self.left = length;
+            self.have = 0;
+        }
+        true
+    }
+}
+
+impl<S> Stream for FrameGuard<S>
+where
+    S: Stream<Item = Result<web::Bytes, PayloadError>> + Unpin,
+{
+    type Item = Result<web::Bytes, PayloadError>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        if self.too_large.load(Ordering::Relaxed) {
+            return std::task::Poll::Ready(None);
+        }
+        let polled = std::pin::Pin::new(&mut self.inner).poll_next(cx);
+        match polled {
+            std::task::Poll::Ready(Some(Ok(bytes))) => {
+                if self.feed(&bytes) {
+                    std::task::Poll::Ready(Some(Ok(bytes)))
+                } else {
+                    self.too_large.store(true, Ordering::Relaxed);
+                    std::task::Poll::Ready(Some(Err(PayloadError::Overflow)))
+                }
+            }
+            other => other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A client frame header (masked) announcing `length` bytes.
+    fn header(length: u64) -> Vec<u8> {
+        let mut h = vec![0x81];
+        match length {
+            0..=125 => h.push(0x80 | length as u8),
+            126..=0xFFFF => {
+                h.push(0x80 | 126);
+                h.extend((length as u16).to_be_bytes());
+            }
+            _ => {
+                h.push(0x80 | 127);
+                h.extend(length.to_be_bytes());
+            }
+        }
+        h.extend([1, 2, 3, 4]);
+        h
+    }
+
+    fn frames(lengths: &[u64]) -> Vec<u8> {
+        let mut all = Vec::new();
+        for &length in lengths {
+            all.extend(header(length));
+            all.extend(std::iter::repeat_n(b'x', length as usize));
+        }
+        all
+    }
+
+    #[test]
+    fn frames_within_the_bound_pass_whatever_the_chunks() {
+        let data = frames(&[5, 200, 70_000, 0, 125]);
+        for chunk in [1, 2, 3, 7, 13, 1000, data.len()] {
+            let mut guard = FrameGuard::new((), 70_000);
+            assert!(
+                data.chunks(chunk).all(|c| guard.feed(c)),
+                "chunks of {chunk}"
+            );
+            assert_eq!((guard.left, guard.have), (0, 0));
+        }
+    }
+
+    #[test]
+    fn a_frame_over_the_bound_is_refused_at_its_header() {
+        for length in [70_001, 1 << 40] {
+            let mut data = frames(&[10]);
+            data.extend(header(length));
+            for chunk in [1, 5, data.len()] {
+                let mut guard = FrameGuard::new((), 70_000);
+                assert!(
+                    !data.chunks(chunk).all(|c| guard.feed(c)),
+                    "{length} in chunks of {chunk}"
+                );
+            }
+        }
+    }
 }

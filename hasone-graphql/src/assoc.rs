@@ -128,7 +128,7 @@ pub(crate) trait AssociationOps: Send + Sync {
     ) -> Result<LinkedRows, Error>;
 
     /// The target linked to `source` in `schema`, whatever its model
-    /// scopes, read within `txn`.
+    /// scopes, locked within `txn`.
     async fn current_in(
         &self,
         txn: &DatabaseTransaction,
@@ -366,15 +366,8 @@ where
         let Ok(source) = model::<S>(source) else {
             return Ok(None);
         };
-        match self
-            .assoc
-            .get(txn, source, &Conditions::none(), schema)
-            .await
-        {
-            Ok(target) => Ok(target.map(|t| Arc::new(t) as RowModel)),
-            Err(Error::Db(err)) => Err(err),
-            Err(err) => Err(DbErr::Custom(err.to_string())),
-        }
+        let target = self.assoc.linked_in(txn, source, schema).await?;
+        Ok(target.map(|t| Arc::new(t) as RowModel))
     }
 
     async fn source_in(

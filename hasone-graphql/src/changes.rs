@@ -73,24 +73,27 @@ impl Change {
         if full.len() <= MAX_PAYLOAD {
             return Ok(full);
         }
-        let mut ids_only = self.clone();
-        for snapshot in [
-            Some(&mut ids_only.source),
-            ids_only.target.as_mut(),
-            ids_only.previous.as_mut(),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            snapshot.values = None;
+        // Without the rows' values, one after the other until it fits:
+        // previous, target, then the source (which a subscriber cannot
+        // read again once it is deleted).
+        let mut small = self.clone();
+        for step in 0..3 {
+            let snapshot = match step {
+                0 => small.previous.as_mut(),
+                1 => small.target.as_mut(),
+                _ => Some(&mut small.source),
+            };
+            if let Some(snapshot) = snapshot {
+                snapshot.values = None;
+            }
+            let encoded = encode(&small)?;
+            if encoded.len() <= MAX_PAYLOAD {
+                return Ok(encoded);
+            }
         }
-        let small = encode(&ids_only)?;
-        if small.len() > MAX_PAYLOAD {
-            return Err(DbErr::Custom(
-                "the change's row ids do not fit a NOTIFY payload".to_owned(),
-            ));
-        }
-        Ok(small)
+        Err(DbErr::Custom(
+            "the change's row ids do not fit a NOTIFY payload".to_owned(),
+        ))
     }
 }
 
@@ -244,11 +247,25 @@ async fn listen(
 /// missed changes. Ends when the pool closes (or the hub is dropped).
 async fn forward(
     pool: sea_orm::sqlx::PgPool,
-    mut listener: sea_orm::sqlx::postgres::PgListener,
+    listener: sea_orm::sqlx::postgres::PgListener,
     sender: broadcast::Sender<Received>,
 ) {
+    let mut listener = Some(listener);
     loop {
-        match listener.try_recv().await {
+        let Some(current) = listener.as_mut() else {
+            // The old listener is dropped first: it holds the pool's only
+            // connection, and a dead one after a reset.
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            if pool.is_closed() {
+                return;
+            }
+            match listen(&pool).await {
+                Ok(fresh) => listener = Some(fresh),
+                Err(err) => tracing::warn!(error = %err, "cannot listen for changes yet"),
+            }
+            continue;
+        };
+        match current.try_recv().await {
             Ok(Some(notification)) => {
                 match serde_json::from_str::<Change>(notification.payload()) {
                     Ok(change) => {
@@ -269,19 +286,7 @@ async fn forward(
                 }
                 tracing::warn!(error = %err, "the LISTEN connection failed; listening again");
                 let _ = sender.send(Received::Missed);
-                loop {
-                    tokio::time::sleep(Duration::from_millis(500)).await;
-                    if pool.is_closed() {
-                        return;
-                    }
-                    match listen(&pool).await {
-                        Ok(fresh) => {
-                            listener = fresh;
-                            break;
-                        }
-                        Err(err) => tracing::debug!(error = %err, "cannot listen yet"),
-                    }
-                }
+                listener = None;
             }
         }
     }
@@ -324,6 +329,7 @@ mod tests {
         let sent: Change = serde_json::from_str(&payload).unwrap();
         assert_eq!(sent.target.as_ref().map(|t| t.id.as_str()), Some("2"));
         assert!(sent.target.unwrap().values.is_none());
-        assert!(sent.source.values.is_none());
+        // The source keeps its values: only the large target went.
+        assert_eq!(sent.source, small.source);
     }
 }

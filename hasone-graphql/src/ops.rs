@@ -10,7 +10,7 @@ use std::sync::Arc;
 use async_graphql::Value as GqlValue;
 use async_graphql::futures_util::future::join_all;
 use hasone::tenancy::SchemaName;
-use hasone::{Conditions, Error, Id, Key, Lookup, Scopes, begin_write};
+use hasone::{Conditions, Error, Id, Key, Lookup, Scopes};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction,
     DbErr, EntityTrait, IntoActiveModel, Iterable, ModelTrait, PaginatorTrait, QueryFilter,
@@ -88,12 +88,13 @@ pub(crate) trait EntityOps: Send + Sync {
         values: Vec<(usize, Value)>,
     ) -> Result<RowModel, Error>;
 
-    /// Updates the row `id` with these column values, in one transaction
-    /// with what a changed source key does to tenant rows (`cascades`,
-    /// in `schemas`); `None` when there is no such row.
-    async fn update(
+    /// Updates the row `id` with these column values within `txn`, with
+    /// what a changed source key does to tenant rows (`cascades`, in
+    /// `schemas`); the row as it reads after, `None` when there is no such
+    /// row.
+    async fn update_in(
         &self,
-        db: &DatabaseConnection,
+        txn: &DatabaseTransaction,
         id: Value,
         values: Vec<(usize, Value)>,
         cascades: &[&dyn AssociationOps],
@@ -296,22 +297,21 @@ where
         Ok(Arc::new(model))
     }
 
-    async fn update(
+    async fn update_in(
         &self,
-        db: &DatabaseConnection,
+        txn: &DatabaseTransaction,
         id: Value,
         values: Vec<(usize, Value)>,
         cascades: &[&dyn AssociationOps],
         schemas: &[SchemaName],
     ) -> Result<Option<RowModel>, Error> {
         let pk = hasone::pk_column::<E>();
-        let txn = begin_write(db).await?;
         // Locked: a concurrent delete waits for this update, or wins
         // before it.
         let Some(before) = E::find()
             .filter(pk.eq(id))
             .lock_exclusive()
-            .one(&txn)
+            .one(txn)
             .await?
         else {
             return Ok(None);
@@ -325,7 +325,7 @@ where
         if !active.is_changed() {
             return Ok(Some(Arc::new(before)));
         }
-        let after = match active.update(&txn).await {
+        let after = match active.update(txn).await {
             // Deleted between the read and the update.
             Err(DbErr::RecordNotUpdated) => return Ok(None),
             other => other?,
@@ -334,11 +334,10 @@ where
         for schema in schemas {
             for cascade in cascades {
                 cascade
-                    .cascade_key_changed(&txn, &before, &after, schema)
+                    .cascade_key_changed(txn, &before, &after, schema)
                     .await?;
             }
         }
-        txn.commit().await?;
         Ok(Some(after))
     }
 

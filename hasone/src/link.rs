@@ -180,8 +180,10 @@ where
             }
             None => (None, self.current(txn, &key, schema).await?),
         };
+        // The target linked again, or nothing unlinked: nothing to write.
         let already = match (&current, &target) {
             (Some(c), Some(t)) => pk_value::<T>(c) == pk_value::<T>(t),
+            (None, None) => true,
             _ => false,
         };
         if already {
@@ -309,6 +311,21 @@ where
         Ok(key)
     }
 
+    /// The target linked to `source`, whatever its model scopes, locked
+    /// until `txn` ends (what a delete of `source` reads first).
+    pub async fn linked_in(
+        &self,
+        txn: &DatabaseTransaction,
+        source: &S::Model,
+        schema: Option<&SchemaName>,
+    ) -> Result<Option<T::Model>, DbErr> {
+        let key = source.get(self.source_key);
+        if key == key.as_null() {
+            return Ok(None);
+        }
+        self.current(txn, &key, schema).await
+    }
+
     /// The target linked to `key`, whatever its model scopes, locked.
     async fn current<C: ConnectionTrait>(
         &self,
@@ -339,7 +356,13 @@ where
         schema: Option<&SchemaName>,
     ) -> Result<(T::Model, Option<T::Model>), Error> {
         if db.get_database_backend() == DbBackend::MySql {
-            let target = find_by_id::<T, _>(db, id, schema).await?;
+            let Some(wanted) = id.clone().into_value_tuple().into_iter().next() else {
+                return Err(Error::not_found::<T>(&id));
+            };
+            let target = locked::<T>(Condition::all().add(pk_column::<T>().eq(wanted)), schema)
+                .one(db)
+                .await?
+                .ok_or_else(|| Error::not_found::<T>(&id))?;
             return Ok((target, self.current(db, key, schema).await?));
         }
         let Some(wanted) = id.clone().into_value_tuple().into_iter().next() else {

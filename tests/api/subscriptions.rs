@@ -108,6 +108,11 @@ async fn changes_of_a_source_arrive_in_commit_order(app: TestApp) -> TestApp {
     assert_eq!(row_id(c, "previous.rowId"), Some(created), "{event}");
     assert_eq!(at(c, "previous.userId"), &Value::Null);
 
+    // Unlinking again: nothing was linked, nothing is written, nothing
+    // is delivered (the burst's first event comes next).
+    app.data(SET_PROFILE, json!({ "u": "User:1", "p": null }))
+        .await;
+
     // A burst: every change, in the order the mutations committed.
     let mut expected = Vec::new();
     for round in 0..6 {
@@ -185,6 +190,40 @@ async fn a_target_taken_from_its_source_is_a_change_of_that_source(app: TestApp)
         "{event}"
     );
     assert_eq!(at(c, "previous.kind"), &json!("BILLING"), "{event}");
+
+    // Deleting user 7's shipping address is a change of its shipping
+    // association only: the billing subscriber hears its own next change
+    // first.
+    ws.subscribe(
+        "bill",
+        "subscription { userBillingAddressChanged(userId: \"User:7\", current: true) { \
+            billingAddress { rowId } previous { rowId } } }",
+        json!({}),
+    )
+    .await;
+    let first = ws.event("bill").await;
+    let billing = at(
+        &first,
+        "data.userBillingAddressChanged.billingAddress.rowId",
+    )
+    .clone();
+    let shipping7 = crate::address_of(&app, 7, "shipping")
+        .await
+        .expect("user 7 ships");
+    app.data(
+        "mutation($id: ID!) { deleteAddress(id: $id) }",
+        json!({ "id": format!("Address:{shipping7}") }),
+    )
+    .await;
+    app.data(
+        "mutation { setUserBillingAddress(userId: \"User:7\", billingAddressId: null) { previous { rowId } } }",
+        json!({}),
+    )
+    .await;
+    let event = ws.event("bill").await;
+    let c = &event["data"]["userBillingAddressChanged"];
+    assert_eq!(c["billingAddress"], Value::Null, "{event}");
+    assert_eq!(at(c, "previous.rowId"), &billing, "{event}");
     ws.close().await;
     app
 }
@@ -269,6 +308,31 @@ async fn nested_fields_of_an_event_read_the_database(app: TestApp) -> TestApp {
     .await;
     let first = ws.event("s").await;
     assert!(first.get("errors").is_none(), "{first}");
+    // A new handle: the settings follow it (`ON UPDATE CASCADE`), the link
+    // stays, nothing is delivered. No handle: they are unlinked, and that
+    // is a change.
+    let had = at(&first, "data.userSettingsChanged.settings.rowId").clone();
+    assert!(had.is_i64(), "user 4 has settings: {first}");
+    app.data(
+        "mutation { updateUser(id: \"User:4\", input: { handle: \"renamed-4\" }) { handle settings { rowId } } }",
+        json!({}),
+    )
+    .await;
+    app.data(
+        "mutation { updateUser(id: \"User:4\", input: { handle: null }) { handle } }",
+        json!({}),
+    )
+    .await;
+    let event = ws.event("s").await;
+    let c = &event["data"]["userSettingsChanged"];
+    assert_eq!(c["settings"], Value::Null, "{event}");
+    assert_eq!(at(c, "previous.rowId"), &had, "{event}");
+    assert_eq!(at(c, "user.handle"), &Value::Null, "{event}");
+    app.data(
+        "mutation { updateUser(id: \"User:4\", input: { handle: \"user4\" }) { handle } }",
+        json!({}),
+    )
+    .await;
     let settings = app
         .data(
             "mutation { createUserSettings(userId: \"User:4\", input: { theme: DARK, notifications: true }) { settings { rowId } } }",
@@ -282,8 +346,8 @@ async fn nested_fields_of_an_event_read_the_database(app: TestApp) -> TestApp {
         Some(linked),
         row_id(&settings, "createUserSettings.settings.rowId")
     );
-    let before = at(&first, "data.userSettingsChanged.settings.rowId");
-    assert_eq!(at(c, "previous.rowId"), before, "{event}");
+    // The settings it had were unlinked above.
+    assert_eq!(c["previous"], Value::Null, "{event}");
     assert_eq!(at(c, "user.settings.rowId"), &json!(linked), "{event}");
     let handle = at(c, "user.handle").clone();
     assert_eq!(at(c, "settings.userHandle"), &handle, "{event}");
@@ -323,11 +387,27 @@ async fn websocket_bounds(app: TestApp) -> TestApp {
     let closed = ws.next_within(BOUND).await;
     assert!(matches!(closed, Err(Closed::Frame(4401, _))), "{closed:?}");
 
-    // Not a message: 4400.
+    // Not a message of the protocol: 4400.
+    for bad in [
+        "not json".to_owned(),
+        json!({ "type": "shout" }).to_string(),
+        json!({ "type": "subscribe", "payload": { "query": "{ user(id: 1) { id } }" } })
+            .to_string(),
+    ] {
+        let mut ws = Subscriber::connect(&app.url).await;
+        ws.send_text(&bad).await;
+        let closed = ws.next_within(BOUND).await;
+        assert!(
+            matches!(closed, Err(Closed::Frame(4400, _))),
+            "{bad}: {closed:?}"
+        );
+    }
+
+    // A frame over HASONE_MAX_BODY_BYTES (64 KiB): closed with 1009.
     let mut ws = Subscriber::connect(&app.url).await;
-    ws.send_text("not json").await;
+    ws.send_text(&"x".repeat(100_000)).await;
     let closed = ws.next_within(BOUND).await;
-    assert!(matches!(closed, Err(Closed::Frame(4400, _))), "{closed:?}");
+    assert!(matches!(closed, Err(Closed::Frame(1009, _))), "{closed:?}");
 
     let mut ws = Subscriber::connect(&app.url).await;
     // Nesting far past the depth limit is refused before it is parsed
@@ -389,7 +469,8 @@ async fn websocket_bounds(app: TestApp) -> TestApp {
     assert!(event.get("errors").is_none(), "{event}");
     ws.close().await;
 
-    // A subscription over GET is refused: it needs the socket.
+    // A subscription over GET is refused (400, not 405: POST will not run
+    // it either): it needs the socket.
     let resp = app
         .client
         .get(format!("{}/graphql", app.url))
@@ -401,6 +482,6 @@ async fn websocket_bounds(app: TestApp) -> TestApp {
         .send()
         .await
         .expect("GET");
-    assert_eq!(resp.status().as_u16(), 405);
+    assert_eq!(resp.status().as_u16(), 400);
     app
 }

@@ -661,21 +661,88 @@ async fn update(
     let args = Args::of(ctx)?;
     let id = required(id_arg(registry, o, &args, "id", None)?, "id")?;
     let values = input_values(object, args.get("input"), true)?;
-    let db = &shared(ctx)?.db;
+    let shared = shared(ctx)?;
+    let fail = core_error(registry);
+    let txn = begin_write(&shared.db).await.map_err(|e| fail(e.into()))?;
+    // A source key that changes can unlink (set to null, `ON UPDATE
+    // CASCADE` takes the foreign keys along): its links are read first.
+    let watched: Vec<&'static AssocSpec> = registry
+        .associations
+        .iter()
+        .filter(|a| {
+            a.source == o
+                && shared.changes.enabled()
+                && values
+                    .iter()
+                    .any(|(i, _)| object.columns[*i].column == a.ops.source_key_column())
+        })
+        .collect();
+    let mut before = Vec::new();
+    if !watched.is_empty()
+        && let Some(row) = object
+            .ops
+            .lock_in(&txn, id.clone())
+            .await
+            .map_err(|e| fail(e.into()))?
+    {
+        for assoc in &watched {
+            for schema in schemas_of(registry, shared) {
+                let linked = assoc.ops.current_in(&txn, &row, schema).await;
+                if let Some(target) = linked.map_err(|e| fail(e.into()))? {
+                    before.push((*assoc, schema.cloned(), target));
+                }
+            }
+        }
+    }
     let model = object
         .ops
-        .update(
-            db,
+        .update_in(
+            &txn,
             id,
             values,
             &cascades(registry, o),
             schemas_without_foreign_keys(ctx)?,
         )
         .await
-        .map_err(core_error(registry))?
+        .map_err(&fail)?
         .ok_or_else(|| not_found(object, &args))?;
+    let mut published = Vec::new();
+    for (assoc, schema, target) in before {
+        let now = assoc.ops.current_in(&txn, &model, schema.as_ref()).await;
+        let now = now.map_err(|e| fail(e.into()))?;
+        let targets = &registry.objects[assoc.target].ops;
+        if now.as_ref().map(|n| targets.render_pk(n)) != Some(targets.render_pk(&target)) {
+            let previous = assoc.ops.unlinked(&target);
+            published.push(change(
+                registry,
+                assoc,
+                schema.as_ref(),
+                &model,
+                now.as_ref(),
+                Some(&previous),
+            ));
+        }
+    }
+    shared
+        .changes
+        .commit(txn, published)
+        .await
+        .map_err(|e| fail(e.into()))?;
     let row = Row::new(registry, o, model, None);
     resolve_child(ctx, &Some(row)).await
+}
+
+/// The default schema, and the tenant schemas when the registry has them.
+fn schemas_of<'a>(
+    registry: &Registry,
+    shared: &'a Shared,
+) -> impl Iterator<Item = Option<&'a SchemaName>> {
+    let tenants = if registry.tenancy {
+        shared.allowlist.names()
+    } else {
+        &[]
+    };
+    std::iter::once(None).chain(tenants.iter().map(Some))
 }
 
 async fn delete(
@@ -786,15 +853,9 @@ async fn links_of(
     shared: &Shared,
 ) -> Result<Vec<Link>, sea_orm::DbErr> {
     let mut links = Vec::new();
-    let tenants = if registry.tenancy {
-        shared.allowlist.names()
-    } else {
-        &[]
-    };
     for assoc in &registry.associations {
         if assoc.source == o {
-            let schemas = std::iter::once(None).chain(tenants.iter().map(Some));
-            for schema in schemas {
+            for schema in schemas_of(registry, shared) {
                 if let Some(target) = assoc.ops.current_in(txn, row, schema).await? {
                     links.push(Link::Source {
                         assoc,
@@ -804,7 +865,10 @@ async fn links_of(
                 }
             }
         }
+        // Linked through this association: its foreign key and its scope
+        // (a shipping address is not the billing one).
         if assoc.target == o
+            && assoc.ops.links(row)
             && let Some(source) = assoc.ops.source_in(txn, row).await?
         {
             links.push(Link::Target { assoc, source });
