@@ -147,7 +147,7 @@ impl Changes {
         Changes { inner: None }
     }
 
-    /// Changes of the database `db`: on PostgreSQL, listens on [`CHANNEL`]
+    /// Changes of the database `db`: on PostgreSQL, listens on `hasone_changes`
     /// with a connection of its own (one more than `db`'s pool), from a
     /// task of its own that connects again when the connection is lost;
     /// elsewhere, within this process. Call it within the tokio runtime.
