@@ -44,6 +44,9 @@ pub async fn connect(
     allowlist: &Allowlist,
 ) -> Result<Database, DbErr> {
     let attach = sqlite_attachments(url, allowlist);
+    if url.starts_with("sqlite:") {
+        sqlite_to_wal(url, &attach).await?;
+    }
     let mut opts = ConnectOptions::new(url.to_owned());
     let pool = &settings.pool;
     let statement_timeout = Duration::from_millis(pool.db_statement_timeout_ms);
@@ -100,6 +103,38 @@ pub async fn connect(
     let mut conn = SeaDatabase::connect(opts).await?;
     let statements = Statements::install(&mut conn);
     Ok(Database { conn, statements })
+}
+
+/// Turns a new SQLite file (and its tenant files) to WAL on one connection
+/// of its own, before the pool opens several at once. Two first connections
+/// that both switch a new file to WAL can both hold a shared lock and want
+/// an exclusive one; SQLite then answers one "database is locked" at once,
+/// without waiting for the busy timeout (a CI run failed on it at startup).
+/// WAL is kept in the file, so the pool's connections find it set.
+async fn sqlite_to_wal(url: &str, attach: &[String]) -> Result<(), DbErr> {
+    use sea_orm::sqlx::{Connection, sqlite::SqliteConnection};
+    let failed = |e: sea_orm::sqlx::Error| DbErr::Conn(sea_orm::RuntimeErr::SqlxError(e.into()));
+    let Ok(options) = url.parse::<SqliteConnectOptions>() else {
+        // Not a URL sqlx reads: the pool reports it.
+        return Ok(());
+    };
+    if options.get_filename().as_os_str() == ":memory:" {
+        return Ok(());
+    }
+    let options = options
+        .journal_mode(SqliteJournalMode::Wal)
+        .busy_timeout(Duration::from_secs(10));
+    let mut conn = SqliteConnection::connect_with(&options)
+        .await
+        .map_err(failed)?;
+    for sql in attach {
+        // Built from allowlisted names only (see `sqlite_attachments`).
+        raw_sql(AssertSqlSafe(sql.clone()))
+            .execute(&mut conn)
+            .await
+            .map_err(failed)?;
+    }
+    conn.close().await.map_err(failed)
 }
 
 /// A connection of its own for `/ready`, outside the pool: a pool busy
