@@ -391,13 +391,15 @@ async fn serve(
                 if last.elapsed() > SILENT_FOR {
                     break Some(close(1001, "no message for too long"));
                 }
-                if session.ping(b"").await.is_err() {
-                    return;
+                match tokio::time::timeout(SILENT_FOR, session.ping(b"")).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(_)) | Err(_) => return,
                 }
             }
         }
     };
-    let _ = session.close(reason).await;
+    // Bounded too: a client that does not read may never take the frame.
+    let _ = tokio::time::timeout(SILENT_FOR, session.close(reason)).await;
 }
 
 /// A client message's `type` before async-graphql reads it: `4400` for
