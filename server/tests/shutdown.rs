@@ -23,9 +23,17 @@ const HOLD: Duration = Duration::from_secs(1);
 /// How long the server may take to exit once the request is answered.
 const BOUND: Duration = ProcessLog::BOUND;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigterm_finishes_in_flight_requests() {
-    let dir = std::env::temp_dir().join(format!("hasone-shutdown-{}", std::process::id()));
+/// The real binary on a new SQLite file, and what it logs.
+struct Server {
+    server: std::process::Child,
+    log: ProcessLog,
+    base: String,
+    dir: std::path::PathBuf,
+    db_url: String,
+}
+
+fn start(name: &str) -> Server {
+    let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let db_url = format!("sqlite://{}/db.sqlite?mode=rwc", dir.display());
     let mut server = Command::new(env!("CARGO_BIN_EXE_hasone"))
@@ -44,6 +52,24 @@ async fn sigterm_finishes_in_flight_requests() {
         .expect("start hasone");
     let log = ProcessLog::of(&mut server);
     let base = log.wait_for_address();
+    Server {
+        server,
+        log,
+        base,
+        dir,
+        db_url,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_finishes_in_flight_requests() {
+    let Server {
+        mut server,
+        log,
+        base,
+        dir,
+        db_url,
+    } = start("hasone-shutdown");
     let client = reqwest::Client::new();
 
     // Hold SQLite's write lock: the mutation below waits on it.
@@ -115,21 +141,13 @@ async fn sigterm_finishes_in_flight_requests() {
 /// for the socket for all of it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_closes_websockets() {
-    let dir = std::env::temp_dir().join(format!("hasone-shutdown-ws-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let db_url = format!("sqlite://{}/db.sqlite?mode=rwc", dir.display());
-    let mut server = Command::new(env!("CARGO_BIN_EXE_hasone"))
-        .env("HASONE_ADDR", "127.0.0.1:0")
-        .env("DATABASE_URL", &db_url)
-        .env("HASONE_SEED_USERS", "5")
-        .env("HASONE_WORKERS", "1")
-        .env("RUST_LOG", "warn,hasone_server=info,actix_server=info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start hasone");
-    let log = ProcessLog::of(&mut server);
-    let base = log.wait_for_address();
+    let Server {
+        mut server,
+        log: _log,
+        base,
+        dir,
+        ..
+    } = start("hasone-shutdown-ws");
     let mut ws = hasone_testkit::Subscriber::connect(&base).await;
     ws.subscribe(
         "p",
