@@ -20,10 +20,14 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use hasone::tenancy::SchemaName;
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement,
 };
 use serde::{Deserialize, Serialize};
+
+use crate::ops::RowModel;
+use crate::registry::{AssocSpec, Registry};
 use tokio::sync::{Mutex, broadcast, oneshot};
 
 /// The `LISTEN`/`NOTIFY` channel.
@@ -63,6 +67,28 @@ pub(crate) struct Snapshot {
 }
 
 impl Change {
+    /// A change of `assoc` for `source`: the rows as they read now.
+    pub fn of(
+        registry: &Registry,
+        assoc: &AssocSpec,
+        schema: Option<&SchemaName>,
+        source: &RowModel,
+        target: Option<&RowModel>,
+        previous: Option<&RowModel>,
+    ) -> Change {
+        let (sources, targets) = (
+            &registry.objects[assoc.source],
+            &registry.objects[assoc.target],
+        );
+        Change {
+            assoc: assoc.change_key(registry),
+            schema: schema.map(|s| s.as_str().to_owned()),
+            source: sources.snapshot(source),
+            target: target.map(|t| targets.snapshot(t)),
+            previous: previous.map(|p| targets.snapshot(p)),
+        }
+    }
+
     /// The change as a `NOTIFY` payload: JSON, without the rows' values if
     /// it would not fit.
     fn payload(&self) -> Result<String, DbErr> {

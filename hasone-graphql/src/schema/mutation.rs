@@ -453,7 +453,7 @@ async fn commit_link(
         };
         let mut published = Vec::new();
         if linked.changed && changes.enabled() {
-            published.push(change(
+            published.push(Change::of(
                 registry,
                 assoc,
                 schema,
@@ -494,32 +494,17 @@ async fn taken(
             continue;
         }
         if let Some(source) = former.ops.source_in(txn, before).await? {
-            changes.push(change(registry, former, schema, &source, None, Some(after)));
+            changes.push(Change::of(
+                registry,
+                former,
+                schema,
+                &source,
+                None,
+                Some(after),
+            ));
         }
     }
     Ok(changes)
-}
-
-/// A change of `assoc` for subscribers.
-fn change(
-    registry: &Registry,
-    assoc: &AssocSpec,
-    schema: Option<&SchemaName>,
-    source: &RowModel,
-    target: Option<&RowModel>,
-    previous: Option<&RowModel>,
-) -> Change {
-    let (sources, targets) = (
-        &registry.objects[assoc.source],
-        &registry.objects[assoc.target],
-    );
-    Change {
-        assoc: assoc.change_key(registry),
-        schema: schema.map(|s| s.as_str().to_owned()),
-        source: sources.snapshot(source),
-        target: target.map(|t| targets.snapshot(t)),
-        previous: previous.map(|p| targets.snapshot(p)),
-    }
 }
 
 async fn answer(
@@ -663,7 +648,7 @@ async fn update(
     let values = input_values(object, args.get("input"), true)?;
     let shared = shared(ctx)?;
     let fail = core_error(registry);
-    let txn = begin_write(&shared.db).await.map_err(|e| fail(e.into()))?;
+    let txn = begin_write(&shared.db).await?;
     // A source key that changes can unlink (set to null, `ON UPDATE
     // CASCADE` takes the foreign keys along): its links are read first.
     let watched: Vec<&'static AssocSpec> = registry
@@ -679,16 +664,12 @@ async fn update(
         .collect();
     let mut before = Vec::new();
     if !watched.is_empty()
-        && let Some(row) = object
-            .ops
-            .lock_in(&txn, id.clone())
-            .await
-            .map_err(|e| fail(e.into()))?
+        && let Some(row) = object.ops.lock_in(&txn, id.clone()).await?
     {
         for assoc in &watched {
             for schema in schemas_of(registry, shared) {
                 let linked = assoc.ops.current_in(&txn, &row, schema).await;
-                if let Some(target) = linked.map_err(|e| fail(e.into()))? {
+                if let Some(target) = linked? {
                     before.push((*assoc, schema.cloned(), target));
                 }
             }
@@ -709,11 +690,11 @@ async fn update(
     let mut published = Vec::new();
     for (assoc, schema, target) in before {
         let now = assoc.ops.current_in(&txn, &model, schema.as_ref()).await;
-        let now = now.map_err(|e| fail(e.into()))?;
+        let now = now?;
         let targets = &registry.objects[assoc.target].ops;
         if now.as_ref().map(|n| targets.render_pk(n)) != Some(targets.render_pk(&target)) {
             let previous = assoc.ops.unlinked(&target);
-            published.push(change(
+            published.push(Change::of(
                 registry,
                 assoc,
                 schema.as_ref(),
@@ -723,11 +704,7 @@ async fn update(
             ));
         }
     }
-    shared
-        .changes
-        .commit(txn, published)
-        .await
-        .map_err(|e| fail(e.into()))?;
+    shared.changes.commit(txn, published).await?;
     let row = Row::new(registry, o, model, None);
     resolve_child(ctx, &Some(row)).await
 }
@@ -756,19 +733,12 @@ async fn delete(
     let rendered = object.ops.render_key(&id).unwrap_or_default();
     let shared = shared(ctx)?;
     let fail = core_error(registry);
-    let txn = begin_write(&shared.db).await.map_err(|e| fail(e.into()))?;
-    let Some(row) = object
-        .ops
-        .lock_in(&txn, id)
-        .await
-        .map_err(|e| fail(e.into()))?
-    else {
+    let txn = begin_write(&shared.db).await?;
+    let Some(row) = object.ops.lock_in(&txn, id).await? else {
         return Err(not_found(object, &args));
     };
     let links = if shared.changes.enabled() {
-        links_of(registry, o, &row, &txn, shared)
-            .await
-            .map_err(|e| fail(e.into()))?
+        links_of(registry, o, &row, &txn, shared).await?
     } else {
         Vec::new()
     };
@@ -789,11 +759,7 @@ async fn delete(
         .into_iter()
         .map(|link| link.change(registry, &row))
         .collect();
-    shared
-        .changes
-        .commit(txn, changes)
-        .await
-        .map_err(|e| fail(e.into()))?;
+    shared.changes.commit(txn, changes).await?;
     Ok(GqlValue::String(global_id(&object.name, &rendered, None)))
 }
 
@@ -827,7 +793,7 @@ impl Link {
                     hasone::OnDelete::SetNull => assoc.ops.unlinked(&target),
                     hasone::OnDelete::Cascade => target,
                 };
-                change(
+                Change::of(
                     registry,
                     assoc,
                     schema.as_ref(),
@@ -837,7 +803,7 @@ impl Link {
                 )
             }
             Link::Target { assoc, source } => {
-                change(registry, assoc, None, &source, None, Some(deleted))
+                Change::of(registry, assoc, None, &source, None, Some(deleted))
             }
         }
     }

@@ -220,18 +220,15 @@ async fn subscribe(
                 schema.as_ref(),
             )
             .await?;
-        let target = &registry.objects[assoc.target];
-        Some(Change {
-            assoc: assoc.change_key(registry),
-            schema: schema.as_ref().map(|s| s.as_str().to_owned()),
-            source: source.snapshot(&row),
-            target: linked
-                .into_iter()
-                .next()
-                .flatten()
-                .map(|t| target.snapshot(&t)),
-            previous: None,
-        })
+        let target = linked.into_iter().next().flatten();
+        Some(Change::of(
+            registry,
+            assoc,
+            schema.as_ref(),
+            &row,
+            target.as_ref(),
+            None,
+        ))
     } else {
         None
     };
