@@ -326,7 +326,12 @@ where
                     Ok(message) => message,
                     Err(err) => {
                         *this.close = true;
-                        return Poll::Ready(Some(WsMessage::Close(1002, err.to_string())));
+                        // graphql-transport-ws: "Invalid message received" is 4400.
+                        let code = match this.protocol {
+                            Protocols::SubscriptionsTransportWS => 1002,
+                            Protocols::GraphQLWS => 4400,
+                        };
+                        return Poll::Ready(Some(WsMessage::Close(code, err.to_string())));
                     }
                 };
 
@@ -368,6 +373,15 @@ where
                         id,
                         payload: request,
                     } => {
+                        // graphql-transport-ws: an id already running closes
+                        // the connection with 4409 (it used to replace it).
+                        if *this.protocol == Protocols::GraphQLWS && this.streams.contains_key(&id) {
+                            *this.close = true;
+                            return Poll::Ready(Some(WsMessage::Close(
+                                4409,
+                                format!("Subscriber for {id} already exists"),
+                            )));
+                        }
                         if let Some(data) = this.data.clone() {
                             this.streams.insert(
                                 id,
