@@ -185,6 +185,7 @@ impl Api {
         let doc = self.documents.prepare(request, |doc| {
             crate::bounds::check_expansion(doc, limits.max_complexity)?;
             check_aliases(doc, limits.max_aliases)?;
+            crate::rules::check_single_root_field(doc)?;
             if !limits.introspection {
                 check_introspection_off(doc)?;
             }

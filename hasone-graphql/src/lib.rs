@@ -37,6 +37,7 @@ pub mod names;
 mod ops;
 mod prefetch;
 mod registry;
+mod rules;
 mod schema;
 mod statements;
 pub mod value;
