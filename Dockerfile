@@ -36,6 +36,9 @@ COPY --from=builder /out/hasone /usr/local/bin/hasone
 # HASONE_ADDR: the address the server listens on (host:port). 0.0.0.0 so a
 # published port reaches it; change the port here and in `-p` together.
 ENV HASONE_ADDR=0.0.0.0:8080
+# HASONE_ALLOWED_HOSTS: the Host names clients reach the server by. Unset,
+# localhost and the loopback addresses (a port published on the host); set
+# it to the public name behind a proxy (other hosts get 400).
 # DATABASE_URL: sqlite://, postgres:// or mysql:// URL. The default is an
 # SQLite file on the /data volume, created (mode=rwc), migrated and seeded
 # with demo data on first start; set HASONE_SEED_USERS=0 for an empty one.

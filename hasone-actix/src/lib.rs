@@ -10,6 +10,7 @@
 //! - [`ws`]: GraphQL over WebSocket (`graphql-transport-ws`) on
 //!   `/graphql`, for subscriptions, with its own bounds;
 //! - [`graphiql`]: the GraphiQL page, bundled and embedded (no CDN);
+//! - [`hosts`]: the `Host` names the server answers to (DNS rebinding);
 //! - [`server`]: the app factory ([`AppState::app`]) and the bound server
 //!   ([`Application`]) with connection limits and timeouts;
 //! - [`settings`]: every setting as a flag and an environment variable;
@@ -19,9 +20,11 @@
 pub mod body;
 pub mod db;
 pub mod graphiql;
+pub mod hosts;
 pub mod routes;
 pub mod server;
 pub mod settings;
+mod socket;
 pub mod telemetry;
 pub mod ws;
 

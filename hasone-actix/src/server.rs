@@ -10,13 +10,14 @@ use actix_cors::Cors;
 use actix_web::dev::Server;
 pub use actix_web::dev::ServerHandle;
 use actix_web::http::{Method, header};
-use actix_web::middleware::{Condition, DefaultHeaders};
+use actix_web::middleware::{Condition, DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use hasone_graphql::Api;
 
 use crate::body::{BodyLimits, Budget};
 use crate::db::Probe;
 use crate::graphiql::Graphiql;
+use crate::hosts::AllowedHosts;
 use crate::routes::{self, CSRF_HEADERS};
 use crate::settings::Settings;
 use crate::ws::WsLimits;
@@ -29,14 +30,23 @@ const KEEP_ALIVE: Duration = Duration::from_secs(5);
 /// database pool, the listener, logs.
 const RESERVED_FDS: u64 = 256;
 
-/// The most client connections per worker: the configured total split
-/// over the workers, and below the open-file limit (raised to its hard
-/// limit first), so that a flood of sockets makes the server stop
-/// accepting (new ones wait in the backlog), never fail to open a file.
+/// The most client connections per worker (actix-web counts them per
+/// worker): the process's total split over the workers, rounded up, so
+/// that the workers together take at least `total` (rounded down, `3` over
+/// two workers allowed `2`, and two stuck connections could hold both
+/// workers); and below the open-file limit (raised to its hard limit
+/// first), so that a flood of sockets makes the server stop accepting (new
+/// ones wait in the backlog), never fail to open a file.
 fn max_connections_per_worker(total: usize, workers: usize) -> usize {
     let files = rlimit::increase_nofile_limit(u64::MAX).unwrap_or(1024);
     let files = usize::try_from(files.saturating_sub(RESERVED_FDS)).unwrap_or(usize::MAX);
-    (total.min(files).max(workers) / workers.max(1)).max(1)
+    per_worker(total, files, workers)
+}
+
+/// `total` over `workers`, rounded up, within `files` over `workers`.
+fn per_worker(total: usize, files: usize, workers: usize) -> usize {
+    let workers = workers.max(1);
+    total.div_ceil(workers).min(files / workers).max(1)
 }
 
 /// CORS for the configured origins: GET and POST with the headers GraphQL
@@ -91,6 +101,7 @@ pub struct AppState {
     probe: web::Data<Probe>,
     graphiql: web::Data<Graphiql>,
     ws_limits: web::Data<WsLimits>,
+    hosts: web::Data<AllowedHosts>,
     origins: Arc<[String]>,
 }
 
@@ -110,9 +121,11 @@ impl AppState {
             ws_limits: web::Data::new(WsLimits {
                 max_message_bytes: settings.limits.max_body_bytes,
                 max_operations: settings.limits.max_subscriptions,
+                send_timeout: settings.limits.send_timeout(),
                 origins: settings.cors_origins.clone().into(),
                 stopping: crate::ws::Stopping::default(),
             }),
+            hosts: web::Data::new(AllowedHosts::new(&settings.allowed_hosts, &settings.addr)),
             origins: settings.cors_origins.clone().into(),
         }
     }
@@ -123,7 +136,8 @@ impl AppState {
     }
 
     /// The actix-web app: `/graphql` (POST, GET, GraphiQL), `/health`,
-    /// `/ready`, CORS, `nosniff`.
+    /// `/ready`, CORS, `nosniff`, and before all of them the `Host` check
+    /// ([`crate::hosts`]).
     pub fn app(
         self,
     ) -> App<
@@ -141,11 +155,13 @@ impl AppState {
                 cors(&self.origins),
             ))
             .wrap(DefaultHeaders::new().add(("x-content-type-options", "nosniff")))
+            .wrap(from_fn(crate::hosts::guard))
             .app_data(self.api)
             .app_data(self.body_limits)
             .app_data(self.probe)
             .app_data(self.graphiql)
             .app_data(self.ws_limits)
+            .app_data(self.hosts)
             .configure(routes::configure)
     }
 }
@@ -161,7 +177,9 @@ pub struct Application {
 impl Application {
     /// Binds `settings.addr` (port 0 picks a free port: see
     /// [`Application::local_addr`]) and starts serving `state` with
-    /// hasone's connection limits and timeouts; it runs once awaited
+    /// hasone's connection limits and timeouts (a client that leaves what
+    /// is sent to it untaken for `HASONE_SEND_TIMEOUT_MS` is dropped); it
+    /// runs once awaited
     /// ([`Application::run_until_stopped`]) or spawned.
     pub fn bind(settings: &Settings, state: AppState) -> Result<Self, StartupError> {
         settings.limits.validate().map_err(StartupError::Config)?;
@@ -177,7 +195,9 @@ impl Application {
             std::thread::available_parallelism().map_or(1, |n| n.get())
         };
         let stopping = state.ws_limits.stopping.clone();
+        let send_timeout = settings.limits.send_timeout();
         let server = HttpServer::new(move || state.clone().app())
+            .on_connect(crate::socket::on_connect(send_timeout))
             .workers(workers)
             .max_connections(max_connections_per_worker(
                 settings.limits.max_connections,
@@ -222,5 +242,21 @@ impl Application {
     /// The server future, to spawn (tests).
     pub fn into_server(self) -> Server {
         self.server
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::per_worker;
+
+    #[test]
+    fn the_workers_together_take_at_least_the_total() {
+        assert_eq!(per_worker(3, 1 << 20, 2), 2);
+        assert_eq!(per_worker(4, 1 << 20, 2), 2);
+        assert_eq!(per_worker(1, 1 << 20, 4), 1);
+        assert_eq!(per_worker(4096, 1 << 20, 3), 1366);
+        // The open files bound the share from above, rounded down.
+        assert_eq!(per_worker(4096, 1000, 3), 333);
+        assert_eq!(per_worker(0, 0, 0), 1);
     }
 }

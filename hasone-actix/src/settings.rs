@@ -23,6 +23,7 @@ const BODY_TIMEOUT_MS: u64 = 10_000;
 const MAX_PENDING_BODY_BYTES: usize = 64 * 1024 * 1024;
 const MAX_CONNECTIONS: usize = 4096;
 const MAX_SUBSCRIPTIONS: usize = 100;
+const SEND_TIMEOUT_MS: u64 = 30_000;
 const DB_POOL_SIZE: u32 = 16;
 const DB_ACQUIRE_TIMEOUT_MS: u64 = 5_000;
 const DB_STATEMENT_TIMEOUT_MS: u64 = 5_000;
@@ -57,6 +58,14 @@ pub struct Settings {
     /// separated; none by default (same origin only).
     #[arg(long, env = "HASONE_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
+
+    /// Host names the server answers to (the `Host` header), comma
+    /// separated: `api.example.com`, `.example.com` (it and its
+    /// subdomains), `*` (any: no protection against DNS rebinding). By
+    /// default `localhost` and the address listened on (the loopback
+    /// addresses when that is `0.0.0.0` or `::`). Other hosts get `400`.
+    #[arg(long, env = "HASONE_ALLOWED_HOSTS", value_delimiter = ',')]
+    pub allowed_hosts: Vec<String>,
 
     /// Serve introspection (`__schema`, `__type`); `false` turns it off.
     #[arg(long, env = "HASONE_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
@@ -119,10 +128,20 @@ pub struct Limits {
     #[arg(long, env = "HASONE_MAX_PENDING_BODY_BYTES", default_value_t = MAX_PENDING_BODY_BYTES)]
     pub max_pending_body_bytes: usize,
 
-    /// Client connections open at once, over all workers (more wait to be
-    /// accepted).
+    /// Client connections open at once in the process (more wait to be
+    /// accepted). Each worker takes an equal share, rounded up: with `W`
+    /// workers the process holds at most this many plus `W - 1`, and never
+    /// fewer than this many (a full worker's connections never keep the
+    /// others' share from being used).
     #[arg(long, env = "HASONE_MAX_CONNECTIONS", default_value_t = MAX_CONNECTIONS)]
     pub max_connections: usize,
+
+    /// Milliseconds a client may leave what the server sends it untaken
+    /// (a full receive window, unacknowledged data) before its connection
+    /// is dropped: HTTP responses (Linux: the socket's
+    /// `TCP_USER_TIMEOUT`) and WebSocket messages alike.
+    #[arg(long, env = "HASONE_SEND_TIMEOUT_MS", default_value_t = SEND_TIMEOUT_MS)]
+    pub send_timeout_ms: u64,
 
     /// Operations running at once on one WebSocket connection (more are
     /// answered with `LIMIT_EXCEEDED`).
@@ -228,10 +247,18 @@ impl Limits {
         Duration::from_millis(self.body_timeout_ms)
     }
 
+    /// How long a client may leave what is sent to it untaken.
+    pub fn send_timeout(&self) -> Duration {
+        Duration::from_millis(self.send_timeout_ms)
+    }
+
     /// Refuses limits the server cannot honour: async-graphql refuses any
     /// selection nested deeper than 32 (its recursion depth limit), so a
     /// larger depth limit would promise what is never served.
     pub fn validate(&self) -> Result<(), String> {
+        if self.send_timeout_ms == 0 {
+            return Err("HASONE_SEND_TIMEOUT_MS must be at least 1".into());
+        }
         if self.max_depth > hasone_graphql::MAX_DEPTH_CEILING {
             return Err(format!(
                 "HASONE_MAX_DEPTH is {}; at most {} is possible",
@@ -253,6 +280,7 @@ impl Default for Settings {
             schemas: Vec::new(),
             workers: WORKERS,
             cors_origins: Vec::new(),
+            allowed_hosts: Vec::new(),
             introspection: true,
             log_format: LogFormat::Text,
             shutdown_timeout_secs: SHUTDOWN_TIMEOUT_SECS,
@@ -268,6 +296,7 @@ impl Default for Settings {
                 max_pending_body_bytes: MAX_PENDING_BODY_BYTES,
                 max_connections: MAX_CONNECTIONS,
                 max_subscriptions: MAX_SUBSCRIPTIONS,
+                send_timeout_ms: SEND_TIMEOUT_MS,
             },
             pool: Pool {
                 db_pool_size: DB_POOL_SIZE,

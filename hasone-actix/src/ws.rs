@@ -12,11 +12,22 @@
 //!   `Origin`, which must be this server's own or one of
 //!   `HASONE_CORS_ORIGINS` (`403` otherwise; clients that send no `Origin`
 //!   are not browsers and pass, as a JSON POST would);
+//! - the `Host` is one the server answers to, checked before the upgrade
+//!   like every request's ([`crate::hosts`]);
 //! - `connection_init` must come within [`INIT_TIMEOUT`] (else close
 //!   `4408`), before any `subscribe` (else close `4401`); a message that is
-//!   not JSON with a `type` closes with `4400`;
+//!   not a message of the protocol closes with `4400` (not JSON, no
+//!   `type`, a `subscribe` without a `payload` holding a `query`, an `id`
+//!   that is empty or longer than [`MAX_ID_BYTES`]); a binary frame with
+//!   `1003` (the protocol is text); a `subscribe` whose `id` is running
+//!   with `4409`;
 //! - the server pings every [`PING_EVERY`] and closes a connection it has
 //!   heard nothing from for [`SILENT_FOR`] (half-open sockets);
+//! - a client that takes nothing the server sends for
+//!   `HASONE_SEND_TIMEOUT_MS` (it stopped reading: its events pile up) is
+//!   dropped: the connection's task ends, and on Linux the kernel resets
+//!   the socket itself (`TCP_USER_TIMEOUT`), so that the connection's place
+//!   is free again;
 //! - on SIGINT/SIGTERM every connection closes with `1001` ([`Stopping`]),
 //!   so that open subscriptions do not hold the shutdown for its timeout.
 
@@ -40,6 +51,8 @@ pub const INIT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const PING_EVERY: Duration = Duration::from_secs(30);
 /// How long a silent connection stays open.
 pub const SILENT_FOR: Duration = Duration::from_secs(75);
+/// The longest operation `id` (graphql-ws clients send UUIDs, 36 bytes).
+pub const MAX_ID_BYTES: usize = 128;
 
 /// What a WebSocket connection is allowed.
 #[derive(Clone, Debug)]
@@ -48,6 +61,8 @@ pub struct WsLimits {
     pub max_message_bytes: usize,
     /// Operations running at once on one connection.
     pub max_operations: usize,
+    /// How long a message may wait for the client to take it.
+    pub send_timeout: Duration,
     /// Origins besides the server's own a browser may connect from.
     pub origins: Arc<[String]>,
     /// Set when the server stops: every connection closes.
@@ -173,8 +188,15 @@ pub async fn upgrade(
     };
     tracing::debug!(request_id = %id, "websocket opened");
     let stopping = limits.stopping.0.subscribe();
+    let send_timeout = limits.send_timeout;
     actix_web::rt::spawn(serve(
-        executor, protocol, session, messages, stopping, too_large,
+        executor,
+        protocol,
+        session,
+        messages,
+        stopping,
+        too_large,
+        send_timeout,
     ));
     response
 }
@@ -308,7 +330,12 @@ fn client_messages(
                     with(&heard, |h| h.last = Some(Instant::now()));
                     let bytes = match message {
                         Some(Ok(AggregatedMessage::Text(text))) => text.into_bytes().to_vec(),
-                        Some(Ok(AggregatedMessage::Binary(bytes))) => bytes.to_vec(),
+                        Some(Ok(AggregatedMessage::Binary(_))) => {
+                            let reason =
+                                close(1003, "the protocol is text: binary frames are refused");
+                            with(&heard, |h| h.close = Some(reason));
+                            return None;
+                        }
                         Some(Ok(AggregatedMessage::Ping(bytes))) => {
                             if session.pong(&bytes).await.is_err() {
                                 return None;
@@ -349,6 +376,7 @@ async fn serve(
     messages: actix_ws::AggregatedMessageStream,
     stopping: tokio::sync::watch::Receiver<bool>,
     too_large: Arc<AtomicBool>,
+    send_timeout: Duration,
 ) {
     let heard = Shared::default();
     let input = client_messages(
@@ -372,9 +400,11 @@ async fn serve(
             out = graphql.next() => match out {
                 // A client that stops reading holds this send (the
                 // session's channel is bounded): it is dropped once it has
-                // not read for as long as a silent one.
+                // taken nothing for the send timeout. (What is already
+                // queued for the socket is the kernel's to drop:
+                // `crate::socket`.)
                 Some(WsMessage::Text(text)) => {
-                    match tokio::time::timeout(SILENT_FOR, session.text(text)).await {
+                    match tokio::time::timeout(send_timeout, session.text(text)).await {
                         Ok(Ok(())) => {}
                         Ok(Err(_)) | Err(_) => return,
                     }
@@ -391,7 +421,7 @@ async fn serve(
                 if last.elapsed() > SILENT_FOR {
                     break Some(close(1001, "no message for too long"));
                 }
-                match tokio::time::timeout(SILENT_FOR, session.ping(b"")).await {
+                match tokio::time::timeout(send_timeout, session.ping(b"")).await {
                     Ok(Ok(())) => {}
                     Ok(Err(_)) | Err(_) => return,
                 }
@@ -399,13 +429,15 @@ async fn serve(
         }
     };
     // Bounded too: a client that does not read may never take the frame.
-    let _ = tokio::time::timeout(SILENT_FOR, session.close(reason)).await;
+    let _ = tokio::time::timeout(send_timeout, session.close(reason)).await;
 }
 
 /// A client message's `type` before async-graphql reads it: `4400` for
 /// one that is not a message of the protocol (graphql-transport-ws: an
-/// unknown `type`, a `subscribe` or `complete` without an `id`), `4401` for
-/// a `subscribe` before `connection_init`.
+/// unknown `type`, a `subscribe` or `complete` without an `id` or with one
+/// that is empty or over [`MAX_ID_BYTES`]), `4401` for a `subscribe` before
+/// `connection_init`. (A `subscribe` whose payload is not a request, and
+/// one whose `id` is running, async-graphql closes: `4400`, `4409`.)
 fn check(protocol: Protocols, bytes: &[u8], initialised: &mut bool) -> Result<(), CloseReason> {
     #[derive(serde::Deserialize)]
     struct Typed<'a> {
@@ -426,8 +458,15 @@ fn check(protocol: Protocols, bytes: &[u8], initialised: &mut bool) -> Result<()
     }
     match &*ty {
         "ping" | "pong" => Ok(()),
-        "subscribe" | "complete" if id.is_none() => {
-            Err(close(4400, &format!("a `{ty}` message needs an `id`")))
+        "subscribe" | "complete"
+            if id
+                .as_ref()
+                .is_none_or(|id| id.is_empty() || id.len() > MAX_ID_BYTES) =>
+        {
+            Err(close(
+                4400,
+                &format!("a `{ty}` message needs an `id` of 1 to {MAX_ID_BYTES} bytes"),
+            ))
         }
         "subscribe" if !*initialised => {
             Err(close(4401, "Unauthorized: send connection_init first"))

@@ -7,10 +7,10 @@
 //! the start of its graceful shutdown; the test waits for those lines,
 //! each within a generous bound that only a hung server reaches.
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use hasone_testkit::ProcessLog;
+use hasone_testkit::{ProcessLog, ServerProcess};
 
 use sea_orm::{
     ConnectionTrait, Database, SqliteTransactionMode, TransactionOptions, TransactionTrait,
@@ -23,57 +23,24 @@ const HOLD: Duration = Duration::from_secs(1);
 /// How long the server may take to exit once the request is answered.
 const BOUND: Duration = ProcessLog::BOUND;
 
-/// The real binary on a new SQLite file, and what it logs.
-struct Server {
-    server: std::process::Child,
-    log: ProcessLog,
-    base: String,
-    dir: std::path::PathBuf,
-    db_url: String,
-}
-
-fn start(name: &str) -> Server {
-    let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let db_url = format!("sqlite://{}/db.sqlite?mode=rwc", dir.display());
-    let mut server = Command::new(env!("CARGO_BIN_EXE_hasone"))
-        .env("HASONE_ADDR", "127.0.0.1:0")
-        .env("DATABASE_URL", &db_url)
-        .env("HASONE_SEED_USERS", "5")
-        .env("HASONE_WORKERS", "1")
-        .env("HASONE_LOG_FORMAT", "text")
-        .env(
-            "RUST_LOG",
-            "warn,hasone_actix=debug,hasone_server=info,actix_server=info",
-        )
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start hasone");
-    let log = ProcessLog::of(&mut server);
-    let base = log.wait_for_address();
-    Server {
-        server,
-        log,
-        base,
-        dir,
-        db_url,
-    }
+fn start(name: &str) -> ServerProcess {
+    ServerProcess::start(env!("CARGO_BIN_EXE_hasone"), name, &[])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_finishes_in_flight_requests() {
-    let Server {
-        mut server,
+    let mut process = start("hasone-shutdown");
+    let ServerProcess {
+        child: server,
         log,
         base,
-        dir,
         db_url,
-    } = start("hasone-shutdown");
+        ..
+    } = &mut process;
     let client = reqwest::Client::new();
 
     // Hold SQLite's write lock: the mutation below waits on it.
-    let db = Database::connect(&db_url).await.expect("connect");
+    let db = Database::connect(db_url.as_str()).await.expect("connect");
     let lock = db
         .begin_with_options(TransactionOptions {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
@@ -133,7 +100,6 @@ async fn sigterm_finishes_in_flight_requests() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert!(status.success(), "{status}");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// SIGTERM closes an open subscription's WebSocket with `1001`, and the
@@ -141,14 +107,13 @@ async fn sigterm_finishes_in_flight_requests() {
 /// for the socket for all of it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_closes_websockets() {
-    let Server {
-        mut server,
-        log: _log,
+    let mut process = start("hasone-shutdown-ws");
+    let ServerProcess {
+        child: server,
         base,
-        dir,
         ..
-    } = start("hasone-shutdown-ws");
-    let mut ws = hasone_testkit::Subscriber::connect(&base).await;
+    } = &mut process;
+    let mut ws = hasone_testkit::Subscriber::connect(base).await;
     ws.subscribe(
         "p",
         "subscription { userProfileChanged(userId: 1, current: true) { user { id } } }",
@@ -183,5 +148,4 @@ async fn sigterm_closes_websockets() {
         exit < Duration::from_secs(20),
         "the server took {exit:?} to exit: the socket held the shutdown"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

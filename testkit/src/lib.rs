@@ -368,6 +368,71 @@ impl ProcessLog {
     }
 }
 
+/// A server binary under test, running on a new SQLite file with 5 seeded
+/// users, one worker, and `HASONE_ADDR=127.0.0.1:0`; killed when dropped.
+pub struct ServerProcess {
+    /// The process.
+    pub child: std::process::Child,
+    /// What it logs.
+    pub log: ProcessLog,
+    /// Its base URL, `http://127.0.0.1:<port>`.
+    pub base: String,
+    /// Its SQLite database.
+    pub db_url: String,
+    dir: PathBuf,
+}
+
+impl ServerProcess {
+    /// Starts `exe` (a test's `env!("CARGO_BIN_EXE_…")`) with `env` on top
+    /// of the defaults, logging hasone's requests (`debug`); `name` names
+    /// its folder. Waits until it serves.
+    ///
+    /// # Panics
+    /// When it does not start or says no address.
+    pub fn start(exe: &str, name: &str, env: &[(&str, &str)]) -> ServerProcess {
+        let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let db_url = format!("sqlite://{}/db.sqlite?mode=rwc", dir.display());
+        let mut child = std::process::Command::new(exe)
+            .env("HASONE_ADDR", "127.0.0.1:0")
+            .env("DATABASE_URL", &db_url)
+            .env("HASONE_SEED_USERS", "5")
+            .env("HASONE_WORKERS", "1")
+            .env("HASONE_LOG_FORMAT", "text")
+            .env(
+                "RUST_LOG",
+                "warn,hasone_actix=debug,hasone_server=info,actix_server=info",
+            )
+            .env("NO_COLOR", "1")
+            .envs(env.iter().copied())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {exe}: {e}"));
+        let log = ProcessLog::of(&mut child);
+        let base = log.wait_for_address();
+        ServerProcess {
+            child,
+            log,
+            base,
+            db_url,
+            dir,
+        }
+    }
+
+    /// The `host:port` it listens on.
+    pub fn addr(&self) -> &str {
+        self.base.trim_start_matches("http://")
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 /// A test's own connection to `url`, without sqlx's idle reaper (see
 /// `hasone_actix::db::without_reaper`: sqlx 0.9.0's reaper can spin and
 /// hang a test's runtime at shutdown).

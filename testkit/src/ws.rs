@@ -75,6 +75,14 @@ impl Subscriber {
             .unwrap_or_else(|e| panic!("cannot send on the WebSocket: {e}"));
     }
 
+    /// Sends a binary frame.
+    pub async fn send_binary(&mut self, bytes: &[u8]) {
+        self.ws
+            .send(Message::binary(bytes.to_vec()))
+            .await
+            .unwrap_or_else(|e| panic!("cannot send on the WebSocket: {e}"));
+    }
+
     /// Starts operation `id`.
     pub async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
         self.send(json!({

@@ -388,11 +388,17 @@ async fn websocket_bounds(app: TestApp) -> TestApp {
     assert!(matches!(closed, Err(Closed::Frame(4401, _))), "{closed:?}");
 
     // Not a message of the protocol: 4400.
+    let query = "{ user(id: 1) { id } }";
     for bad in [
         "not json".to_owned(),
         json!({ "type": "shout" }).to_string(),
-        json!({ "type": "subscribe", "payload": { "query": "{ user(id: 1) { id } }" } })
+        json!({ "type": "subscribe", "payload": { "query": query } }).to_string(),
+        json!({ "id": "a", "type": "subscribe" }).to_string(),
+        json!({ "id": "a", "type": "subscribe", "payload": { "query": null } }).to_string(),
+        json!({ "id": "", "type": "subscribe", "payload": { "query": query } }).to_string(),
+        json!({ "id": "x".repeat(60_000), "type": "subscribe", "payload": { "query": query } })
             .to_string(),
+        json!({ "id": "x".repeat(129), "type": "complete" }).to_string(),
     ] {
         let mut ws = Subscriber::connect(&app.url).await;
         ws.send_text(&bad).await;
@@ -402,6 +408,74 @@ async fn websocket_bounds(app: TestApp) -> TestApp {
             "{bad}: {closed:?}"
         );
     }
+
+    // An id of the protocol's size passes.
+    let mut ws = Subscriber::connect(&app.url).await;
+    let longest = "i".repeat(128);
+    ws.subscribe(&longest, query, json!({})).await;
+    assert_eq!(
+        at(&ws.event(&longest).await, "data.user.id"),
+        &json!("User:1")
+    );
+    assert_eq!(ws.next().await["type"], "complete");
+    ws.close().await;
+
+    // An id that is running: 4409.
+    let mut ws = Subscriber::connect(&app.url).await;
+    ws.subscribe("same", PROFILE_CHANGED, json!({ "u": "User:1" }))
+        .await;
+    ws.subscribe("same", PROFILE_CHANGED, json!({ "u": "User:2" }))
+        .await;
+    let closed = ws.next_within(BOUND).await;
+    assert_eq!(
+        closed,
+        Err(Closed::Frame(
+            4409,
+            "Subscriber for same already exists".into()
+        ))
+    );
+
+    // Binary frames are not the protocol's: 1003.
+    let mut ws = Subscriber::connect(&app.url).await;
+    let subscribe = json!({ "id": "b", "type": "subscribe", "payload": { "query": query } });
+    ws.send_binary(subscribe.to_string().as_bytes()).await;
+    let closed = ws.next_within(BOUND).await;
+    assert!(matches!(closed, Err(Closed::Frame(1003, _))), "{closed:?}");
+
+    // A subscription selects one root field (spec: "Single root field").
+    let mut ws = Subscriber::connect(&app.url).await;
+    for (id, two) in [
+        (
+            "two",
+            "subscription { a: userProfileChanged(userId: 1) { user { id } } b: userProfileChanged(userId: 2) { user { id } } }",
+        ),
+        (
+            "fragment",
+            "subscription { userProfileChanged(userId: 1) { user { id } } ...F } fragment F on Subscription { userBillingAddressChanged(userId: 1) { user { id } } }",
+        ),
+        ("typename", "subscription { __typename }"),
+    ] {
+        ws.subscribe(id, two, json!({})).await;
+        let event = ws.event(id).await;
+        assert_eq!(
+            at(&event, "errors.0.extensions.code"),
+            &json!("GRAPHQL_VALIDATION_FAILED"),
+            "{event}"
+        );
+        assert!(event.get("data").is_none_or(Value::is_null), "{event}");
+        assert_eq!(ws.next().await["type"], "complete");
+    }
+    ws.close().await;
+
+    // DNS rebinding: the attacker's name for this server, in the Host and
+    // the Origin alike, is refused before the upgrade, as over HTTP.
+    let rebound = Subscriber::open(
+        &app.url,
+        &[("host", "evil.example"), ("origin", "http://evil.example")],
+    )
+    .await;
+    let message = rebound.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(message.contains("400"), "{message}");
 
     // A frame over HASONE_MAX_BODY_BYTES (64 KiB): closed with 1009.
     let mut ws = Subscriber::connect(&app.url).await;
