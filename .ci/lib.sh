@@ -1,6 +1,15 @@
 # Helpers for .ci/run: services and summaries.
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step is announced with the time since the run started, and the time
+# the step before it took goes to target/ci-times.txt (printed at the end).
+step() {
+  if [ -n "${STEP_NAME:-}" ]; then
+    mkdir -p target
+    printf '%5ds  %s\n' "$((SECONDS - STEP_STARTED))" "$STEP_NAME" >>target/ci-times.txt
+  fi
+  STEP_NAME="$*" STEP_STARTED=$SECONDS
+  printf '\n==> [%dm%02ds] %s\n' "$((SECONDS / 60))" "$((SECONDS % 60))" "$*"
+}
 
 wait_for() { # wait_for NAME SECONDS COMMAND...
   local name=$1 seconds=$2

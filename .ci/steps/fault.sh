@@ -9,5 +9,5 @@ pg_private_start fault 25432
 export HASONE_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:25432/test"
 # Run by the test through bash, with `stop` or `start` appended.
 export HASONE_TEST_PG_CTL="source $PWD/.ci/pg-private.sh && pg_private_ctl fault"
-cargo test --locked -p hasone-tests --test fault -- --include-ignored 2>&1 | tee target/fault.log
+cargo test --workspace --locked --test fault -- --include-ignored 2>&1 | tee target/fault.log
 cat target/fault.txt

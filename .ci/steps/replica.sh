@@ -11,7 +11,9 @@ pg_private_replica replica-standby 25440 25441
 export HASONE_TEST_REPLICA_PRIMARY="postgres://postgres@127.0.0.1:25440/"
 export HASONE_TEST_REPLICA_STANDBY="postgres://postgres@127.0.0.1:25441/"
 # The multi-process test runs the server binary three times.
-cargo build --locked -p hasone-server
-cargo test --locked -p hasone-tests --test replica -- --include-ignored --nocapture --test-threads 1 2>&1 | tee target/replica.log
+# The binary `cargo test --workspace` built (a no-op after it): `cargo build
+# -p hasone-server` would build its dependencies again with other features.
+cargo test --workspace --locked --no-run --quiet
+cargo test --workspace --locked --test replica -- --include-ignored --nocapture --test-threads 1 2>&1 | tee target/replica.log
 grep -q "test result: ok. 2 passed" target/replica.log
 cat target/scale.txt

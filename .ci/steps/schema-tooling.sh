@@ -10,7 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 
-cargo build --locked -p hasone-server
+# The binary `cargo test --workspace` built (a no-op after it): `cargo build
+# -p hasone-server` would build its dependencies again with other features.
+cargo test --workspace --locked --no-run --quiet
 binary="${CARGO_TARGET_DIR:-$root/target}/debug/hasone"
 
 work=$(mktemp -d)
