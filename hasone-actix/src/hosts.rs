@@ -105,9 +105,9 @@ pub(crate) async fn guard(
         None => Ok(next.call(request).await?.map_into_boxed_body()),
         Some(why) => {
             let (http, _) = request.into_parts();
-            let id = crate::routes::request_id(&http);
+            let id = crate::reply::request_id(&http);
             tracing::debug!(request_id = %id, "{why}");
-            let response = crate::routes::refuse(&http, &id, StatusCode::BAD_REQUEST, &why);
+            let response = crate::reply::refuse(&http, &id, StatusCode::BAD_REQUEST, &why);
             Ok(ServiceResponse::new(http, response))
         }
     }

@@ -21,6 +21,7 @@ pub mod body;
 pub mod db;
 pub mod graphiql;
 pub mod hosts;
+mod reply;
 pub mod routes;
 pub mod server;
 pub mod settings;

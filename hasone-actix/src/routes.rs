@@ -12,8 +12,6 @@
 //! it (requests refused before execution then get `400`), otherwise
 //! `application/json` with `200`.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-
 use actix_web::http::{Method, StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::{BatchRequest, BatchResponse, Response, ServerError, Value as ConstValue};
@@ -26,6 +24,9 @@ use hasone_graphql::{Api, OperationKind};
 use crate::body::{self, BodyError, BodyLimits};
 use crate::db::Probe;
 use crate::graphiql::Graphiql;
+use crate::reply::{
+    GRAPHQL_RESPONSE_JSON, header_str, refuse, request_id, wants_graphql_response_json,
+};
 
 /// Headers that prove a request was preflighted (or sent by a non-browser).
 pub const CSRF_HEADERS: [&str; 3] = [
@@ -33,8 +34,6 @@ pub const CSRF_HEADERS: [&str; 3] = [
     "apollo-require-preflight",
     "x-apollo-operation-name",
 ];
-
-const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 
 /// Mounts `/graphql` (POST, GET; other methods `405`), `/health` and
 /// `/ready`.
@@ -181,10 +180,6 @@ async fn graphql_get(
 
 const CSRF_MESSAGE: &str = "a GET request could have been sent by another site (CSRF): add a `graphql-require-preflight: 1` header, or POST it as JSON";
 
-fn header_str(http: &HttpRequest, name: impl header::AsHeaderName) -> Option<&str> {
-    http.headers().get(name).and_then(|v| v.to_str().ok())
-}
-
 /// `application/json` (or the GraphQL response type): a content type a
 /// browser preflights cross-site.
 fn is_json(http: &HttpRequest) -> bool {
@@ -208,49 +203,6 @@ fn has_csrf_header(http: &HttpRequest) -> bool {
 fn wants_html(http: &HttpRequest) -> bool {
     http.method() == Method::GET
         && header_str(http, header::ACCEPT).is_some_and(|v| v.contains("text/html"))
-}
-
-fn wants_graphql_response_json(http: &HttpRequest) -> bool {
-    header_str(http, header::ACCEPT).is_some_and(|v| v.contains(GRAPHQL_RESPONSE_JSON))
-}
-
-/// The client's `x-request-id` when it is short and plain, else a new one.
-pub(crate) fn request_id(http: &HttpRequest) -> String {
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    if let Some(id) = header_str(http, "x-request-id")
-        && !id.is_empty()
-        && id.len() <= 64
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        return id.to_owned();
-    }
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64);
-    format!("{nanos:x}-{:x}", NEXT.fetch_add(1, Ordering::Relaxed))
-}
-
-/// An answer refusing the request before execution.
-pub(crate) fn refuse(
-    http: &HttpRequest,
-    id: &str,
-    status: StatusCode,
-    message: &str,
-) -> HttpResponse {
-    let body = json!({
-        "errors": [{ "message": message, "extensions": { "code": "BAD_REQUEST", "requestId": id } }]
-    });
-    let content_type = if wants_graphql_response_json(http) {
-        GRAPHQL_RESPONSE_JSON
-    } else {
-        "application/json"
-    };
-    HttpResponse::build(status)
-        .content_type(content_type)
-        .insert_header(("x-request-id", id))
-        .body(body.to_string())
 }
 
 /// Serializes a response. A request refused before execution has no
