@@ -48,7 +48,9 @@ pub use execute::{Api, Executor, Limits, MAX_DEPTH_CEILING, OperationKind};
 pub use ids::IdValue;
 pub use loaders::Loaders;
 pub use registry::{Check, Object, Registry};
-pub use schema::{App, Mutation, Query, Row, Shared, Subscription, register_types, schema_builder};
+pub use schema::{
+    App, Mutation, Query, RootNames, Row, Shared, Subscription, register_types, schema_builder,
+};
 pub use statements::Statements;
 pub use value::EnumSpec;
 

@@ -219,7 +219,11 @@ pub(crate) struct ObjectSpec {
     pub crud: bool,
     /// Filled in by [`Registry::finish`].
     pub fields: IndexMap<String, FieldSpec>,
-    /// Whether rows are read from tenant schemas (it is a target).
+    /// Whether it is an association's target (it has model scopes, a
+    /// create input, and its link moves with `set*`).
+    pub target: bool,
+    /// Whether its rows are also read from tenant schemas (a target, with
+    /// [`Registry::tenancy`]).
     pub tenant: bool,
     /// The columns rows are looked up by: the primary key and the source
     /// keys of its associations (a page primes its rows under each).
@@ -379,6 +383,7 @@ impl Registry {
     /// `schema` option), checked against the allowlist at run time.
     pub fn tenancy(&mut self) -> &mut Self {
         self.tenancy = true;
+        self.rebuild();
         self
     }
 
@@ -481,6 +486,7 @@ impl Registry {
             list: object.list,
             crud: object.crud,
             fields: IndexMap::new(),
+            target: false,
             tenant: false,
             lookup_columns: vec![pk],
         });
@@ -579,6 +585,7 @@ impl Registry {
                     column.role = ColumnRole::Plain;
                 }
             }
+            object.target = false;
             object.tenant = false;
         }
         for assoc in &self.associations {
@@ -593,7 +600,8 @@ impl Registry {
         for (a, assoc) in self.associations.iter().enumerate() {
             let scope_columns = assoc.ops.scope_columns();
             let target = &mut self.objects[assoc.target];
-            target.tenant = true;
+            target.target = true;
+            target.tenant = self.tenancy;
             let fk = &mut target.columns[assoc.foreign_key];
             match &mut fk.role {
                 ColumnRole::ForeignKey(list) => list.push(a),

@@ -395,3 +395,25 @@ async fn without_tenancy_nothing_takes_a_schema(app: App) -> App {
     }
     app
 }
+
+/// The application's schema speaks of its own types only: no word of the
+/// demo (its types, `User:42`, tenant schemas the registry does not have,
+/// hasone's own root names).
+#[test]
+fn the_schema_speaks_of_the_application_alone() {
+    let shared = hasone_graphql::Shared {
+        db: DatabaseConnection::default(),
+        allowlist: Default::default(),
+        max_page_size: 100,
+        changes: hasone_graphql::Changes::off(),
+    };
+    let sdl = hasone_example_companies::app::schema(shared, &Default::default()).sdl();
+    for word in [
+        "User", "Profile", "Project", "Setting", "Billing", "Shipping", "tenant", "HasOne", ":42`",
+    ] {
+        let lines: Vec<&str> = sdl.lines().filter(|l| l.contains(word)).collect();
+        assert!(lines.is_empty(), "{word:?} in {lines:#?}");
+    }
+    assert!(sdl.contains("such as `Company:1`"), "{sdl}");
+    assert!(sdl.contains("subscription: Subscription"), "{sdl}");
+}

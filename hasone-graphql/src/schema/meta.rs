@@ -18,6 +18,23 @@ use crate::value::{ColumnKind, custom_scalars};
 /// The Relay `Node` interface.
 pub(crate) const NODE: &str = "Node";
 
+/// Global ids as the application's own types write them, for
+/// descriptions: `` `Company:1` ``, and with tenancy also a target's tenant
+/// form.
+pub(crate) fn id_examples(registry: &Registry) -> String {
+    let mut text = match registry.objects.first() {
+        Some(object) => format!("`{}:1`", object.name),
+        None => "`<Type>:<rowId>`".to_owned(),
+    };
+    if let Some(target) = registry.objects.iter().find(|o| o.tenant) {
+        text.push_str(&format!(
+            ", or `{}:<schema>:1` for a row of a tenant schema",
+            target.name
+        ));
+    }
+    text
+}
+
 /// The description of `scope` arguments.
 const SCOPE_ARG: &str = "Model scopes of the target: omitted, the default scope; `[]`, none; `[X]`, X instead of the default; `[DEFAULT, X]`, both merged in order.";
 
@@ -188,7 +205,7 @@ pub(crate) fn register(registry: &Registry, meta: &mut Meta) {
                 );
             }
         }
-        if object.tenant {
+        if object.target {
             let mut values = vec![("DEFAULT".to_owned(), object.default_scope.to_owned())];
             values.extend(
                 object
@@ -201,7 +218,7 @@ pub(crate) fn register(registry: &Registry, meta: &mut Meta) {
             meta.types
                 .insert(name.clone(), enumeration(&name, &description, &values));
         }
-        if object.crud || object.tenant {
+        if object.crud || object.target {
             meta.types.insert(
                 object.create_input(),
                 input_object(
@@ -243,7 +260,11 @@ pub(crate) fn register(registry: &Registry, meta: &mut Meta) {
             description: Some("An object with a global id (Relay's Node interface).".to_owned()),
             fields: [(
                 "id".to_owned(),
-                field("id", "ID!", "The global id, e.g. `User:42`."),
+                field(
+                    "id",
+                    "ID!",
+                    &format!("The global id, such as {}.", id_examples(registry)),
+                ),
             )]
             .into_iter()
             .collect(),

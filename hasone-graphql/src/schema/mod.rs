@@ -52,6 +52,31 @@ use crate::value::ColumnKind;
 pub trait App: Send + Sync + 'static {
     /// The application's registry, built once.
     fn registry() -> &'static Registry;
+
+    /// The root types' names where [`Query`], [`Mutation`] and
+    /// [`Subscription`] are a schema's roots themselves (roots merged with
+    /// `MergedObject` or `MergedSubscription` take the merged type's name).
+    const ROOT_NAMES: RootNames = RootNames::PLAIN;
+}
+
+/// The names of a schema's root types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RootNames {
+    /// The query root's.
+    pub query: &'static str,
+    /// The mutation root's.
+    pub mutation: &'static str,
+    /// The subscription root's.
+    pub subscription: &'static str,
+}
+
+impl RootNames {
+    /// `Query`, `Mutation` and `Subscription`.
+    pub const PLAIN: RootNames = RootNames {
+        query: "Query",
+        mutation: "Mutation",
+        subscription: "Subscription",
+    };
 }
 
 /// What every request of a schema shares: the pool, the `schema`
@@ -112,24 +137,27 @@ impl<A> Default for Mutation<A> {
     }
 }
 
-/// The names the roots register under (merged roots take their fields).
-const QUERY: &str = "HasOneQuery";
-const MUTATION: &str = "HasOneMutation";
-
 impl<A: App> OutputType for Query<A> {
     fn type_name() -> Cow<'static, str> {
-        Cow::Borrowed(QUERY)
+        Cow::Borrowed(A::ROOT_NAMES.query)
     }
 
+    // Registered whatever is there: a merged root of the same name has
+    // put a placeholder under it, and takes these fields from it.
     fn create_type_info(meta: &mut Meta) -> String {
         let registry = A::registry();
         meta::register(registry, meta);
         let fields = query::fields(registry);
+        let name = A::ROOT_NAMES.query;
         meta.types.insert(
-            QUERY.to_owned(),
-            meta::object_type_of(QUERY, "The queries of hasone's registry.", fields),
+            name.to_owned(),
+            meta::object_type_of(
+                name,
+                "Reads: rows by global id (`node`), lookups and pages.",
+                fields,
+            ),
         );
-        QUERY.to_owned()
+        name.to_owned()
     }
 
     async fn resolve(
@@ -153,18 +181,19 @@ impl<A: App> ObjectType for Query<A> {}
 
 impl<A: App> OutputType for Mutation<A> {
     fn type_name() -> Cow<'static, str> {
-        Cow::Borrowed(MUTATION)
+        Cow::Borrowed(A::ROOT_NAMES.mutation)
     }
 
     fn create_type_info(meta: &mut Meta) -> String {
         let registry = A::registry();
         meta::register(registry, meta);
         let fields = mutation::fields(registry);
+        let name = A::ROOT_NAMES.mutation;
         meta.types.insert(
-            MUTATION.to_owned(),
-            meta::object_type_of(MUTATION, "The mutations of hasone's registry.", fields),
+            name.to_owned(),
+            meta::object_type_of(name, "Writes: `set*` and `create*` of each association, and each entity's `create*`, `update*` and `delete*`.", fields),
         );
-        MUTATION.to_owned()
+        name.to_owned()
     }
 
     async fn resolve(

@@ -71,7 +71,7 @@ pub(crate) fn fields(registry: &Registry) -> Vec<MetaField> {
             Spec::Create(a) => create_field(registry, &registry.associations[a], &name),
             Spec::Insert(o) => {
                 let object = &registry.objects[o];
-                let linked = object.tenant.then(|| {
+                let linked = object.target.then(|| {
                     registry
                         .associations
                         .iter()
@@ -106,7 +106,7 @@ pub(crate) fn fields(registry: &Registry) -> Vec<MetaField> {
             Spec::Update(o) => {
                 let object = &registry.objects[o];
                 let a = article(&object.name);
-                let description = if object.tenant {
+                let description = if object.target {
                     format!(
                         "Updates {a} `{}`'s own columns (its link moves with `set*`).",
                         object.name

@@ -6,13 +6,14 @@
 use async_graphql::registry::MetaField;
 use async_graphql::{Context, Value};
 
-use super::meta::{NODE, arg, field};
+use super::meta::{NODE, arg, field, id_examples};
 use super::row::{Page, Row, resolve_child};
 use super::{Args, loaders, schema_arg, shared};
 use crate::error::ApiError;
 use crate::ids::split_global_id;
 use crate::prefetch::{prefetch, sets_of};
 use crate::registry::Registry;
+use crate::statements::detached;
 
 pub(crate) fn fields(registry: &Registry) -> Vec<MetaField> {
     let mut fields = Vec::new();
@@ -60,7 +61,7 @@ pub(crate) fn fields(registry: &Registry) -> Vec<MetaField> {
     node.args.extend([arg(
         "id",
         "ID!",
-        "A global id such as `User:42` or `Profile:tenant_a:7`.",
+        &format!("A global id, such as {}.", id_examples(registry)),
     )]);
     fields.push(node);
     fields
@@ -192,7 +193,11 @@ async fn list(
     };
     let has_previous = after.is_some();
     let loaders = loaders(ctx)?;
-    let mut models = object.ops.page(loaders.db(), after, first + 1).await?;
+    // On a task of its own: see `detached`.
+    let (db, ops) = (loaders.db().clone(), &registry.objects[index].ops);
+    let mut models = detached(async move { ops.page(&db, after, first + 1).await })
+        .await
+        .map_err(|e| ApiError::internal(&e))??;
     let has_next = models.len() as u64 > first;
     models.truncate(first as usize);
     object

@@ -38,15 +38,12 @@ impl<A> Default for Subscription<A> {
     }
 }
 
-/// The name the root registers under.
-const SUBSCRIPTION: &str = "HasOneSubscription";
-
 /// The code of an event telling a subscriber it may have missed changes.
 pub const CHANGES_MISSED: &str = "CHANGES_MISSED";
 
 impl<A: App> SubscriptionType for Subscription<A> {
     fn type_name() -> Cow<'static, str> {
-        Cow::Borrowed(SUBSCRIPTION)
+        Cow::Borrowed(A::ROOT_NAMES.subscription)
     }
 
     fn create_type_info(meta: &mut Meta) -> String {
@@ -59,15 +56,16 @@ impl<A: App> SubscriptionType for Subscription<A> {
                 .insert(name.clone(), change_type(registry, assoc, &name));
             fields.push(subscription_field(registry, assoc, &name));
         }
+        let name = A::ROOT_NAMES.subscription;
         meta.types.insert(
-            SUBSCRIPTION.to_owned(),
+            name.to_owned(),
             object_type_of(
-                SUBSCRIPTION,
-                "The subscriptions of hasone's registry: the committed changes of each association's link.",
+                name,
+                "Changes: the committed changes of each association's link.",
                 fields,
             ),
         );
-        SUBSCRIPTION.to_owned()
+        name.to_owned()
     }
 
     fn create_field_stream<'a>(
