@@ -32,10 +32,13 @@ impl App for Companies {
     }
 }
 
+/// Plain root names (hasone's roots inside are named the same).
 #[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
 pub struct QueryRoot(Query<Companies>);
 
 #[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
 pub struct MutationRoot(Mutation<Companies>);
 
 /// The schema over `shared`, within `limits`.
