@@ -499,7 +499,8 @@ impl Registry {
     /// Declares a has-one association between two registered entities.
     ///
     /// # Panics
-    /// When either entity is not registered, a field name is taken, or the
+    /// When either entity is not registered, a field name is taken, the
+    /// source key or the foreign key is not a column of its entity, or the
     /// foreign key cannot hold the source key (a `UUID` key into an
     /// integer column).
     pub fn has_one<S, T>(&mut self, assoc: &'static HasOne<S, T>) -> &mut Self
@@ -518,30 +519,52 @@ impl Registry {
         let inverse = assoc
             .inverse
             .map_or_else(|| camel(&self.objects[source].name), str::to_owned);
+        // A column that is not there is a declaration error: binding the
+        // first column instead would move the wrong key.
+        let missing = |object: &ObjectSpec, column: &str, role: &str| -> ! {
+            panic!(
+                "`{}.{}`: the {role} `{}.{column}` is not a column of `{}`",
+                self.objects[source].name,
+                camel(assoc.name),
+                object.table,
+                object.name,
+            )
+        };
         let foreign_key = self.objects[target]
             .columns
             .iter()
             .position(|c| c.column == assoc.foreign_key_name())
-            .unwrap_or(0);
+            .unwrap_or_else(|| {
+                missing(
+                    &self.objects[target],
+                    assoc.foreign_key_name(),
+                    "foreign key",
+                )
+            });
         let source_key = self.objects[source]
             .columns
             .iter()
-            .find(|c| c.column == assoc.source_key.as_str());
-        if let Some(source_key) = source_key {
-            let fk = &self.objects[target].columns[foreign_key];
-            assert!(
-                same_key_type(&source_key.kind, &fk.kind),
-                "`{}.{}`: the foreign key `{}.{}` ({:?}) cannot hold the source key `{}.{}` ({:?})",
-                self.objects[source].name,
-                camel(assoc.name),
-                self.objects[target].table,
-                fk.column,
-                fk.kind,
-                self.objects[source].table,
-                source_key.column,
-                source_key.kind,
-            );
-        }
+            .find(|c| c.column == assoc.source_key.as_str())
+            .unwrap_or_else(|| {
+                missing(
+                    &self.objects[source],
+                    assoc.source_key.as_str(),
+                    "source key",
+                )
+            });
+        let fk = &self.objects[target].columns[foreign_key];
+        assert!(
+            same_key_type(&source_key.kind, &fk.kind),
+            "`{}.{}`: the foreign key `{}.{}` ({:?}) cannot hold the source key `{}.{}` ({:?})",
+            self.objects[source].name,
+            camel(assoc.name),
+            self.objects[target].table,
+            fk.column,
+            fk.kind,
+            self.objects[source].table,
+            source_key.column,
+            source_key.kind,
+        );
         let scopes = self.objects[target].ops.scopes_any();
         self.associations.push(AssocSpec {
             field: camel(assoc.name),
