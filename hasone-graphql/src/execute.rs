@@ -42,17 +42,23 @@ pub struct Limits {
     pub introspection: bool,
 }
 
+impl Limits {
+    /// The defaults, the one place they are written (hasone-actix's
+    /// settings take theirs from here).
+    pub const DEFAULT: Limits = Limits {
+        max_page_size: 100,
+        max_depth: 15,
+        max_complexity: 500,
+        max_aliases: 30,
+        max_batch: 10,
+        request_timeout: Duration::from_secs(10),
+        introspection: true,
+    };
+}
+
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_page_size: 100,
-            max_depth: 15,
-            max_complexity: 500,
-            max_aliases: 30,
-            max_batch: 10,
-            request_timeout: Duration::from_secs(10),
-            introspection: true,
-        }
+        Limits::DEFAULT
     }
 }
 
