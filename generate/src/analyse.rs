@@ -19,6 +19,12 @@
 //!   names of the association come from the foreign key column without its
 //!   `_id`: the field `<target>By<Column>` (`storeByManagerStaff`), the
 //!   inverse `<column>` (`managerStaff`).
+//!
+//! Every name is checked here, before anything is written: a table whose
+//! names cannot be a Rust module, `Model` field, GraphQL type or field
+//! (see [`crate::names`]), or whose names another table or hasone already
+//! has, is skipped with the reason; so is a relation whose GraphQL names
+//! are taken. sea-orm-codegen only sees what it can name.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -26,6 +32,7 @@ use heck::{ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use sea_orm::sea_query::{ColumnType, ForeignKeyAction};
 
 use crate::model::{ForeignKey, Table};
+use crate::names::{self, code, plain};
 
 /// What the generated project exposes.
 #[derive(Debug, Default)]
@@ -45,7 +52,8 @@ pub struct Plan {
 pub struct TablePlan {
     /// The table's name.
     pub name: String,
-    /// Its entity module (sea-orm-codegen's name for it).
+    /// Its entity module: the Rust identifier sea-orm-codegen declares it
+    /// under (`r#type`, `self_`).
     pub module: String,
     /// The GraphQL type name.
     pub type_name: String,
@@ -90,6 +98,10 @@ pub struct Relation {
     pub source_key: String,
     /// The foreign key column of the target.
     pub foreign_key: String,
+    /// The source key's `Column` variant in the source's entity.
+    pub source_key_variant: String,
+    /// The foreign key's `Column` variant in the target's entity.
+    pub foreign_key_variant: String,
     /// How it behaves.
     pub kind: Kind,
     /// The has-one field on the source type.
@@ -128,10 +140,21 @@ impl Filter {
     }
 }
 
-/// Type names hasone's own schema uses.
-const RESERVED_TYPES: [&str; 13] = [
+/// Type names the generated schema has besides the tables': GraphQL's
+/// scalars, hasone-graphql's types and roots (`Query`, `Mutation` and
+/// `Subscription`, its `RootNames::PLAIN`, which the generated application
+/// keeps; `HasOne*` before), the generated application's merged roots
+/// (`main.rs`).
+const RESERVED_TYPES: [&str; 23] = [
+    "Query",
+    "Mutation",
+    "Subscription",
     "QueryRoot",
     "MutationRoot",
+    "SubscriptionRoot",
+    "HasOneQuery",
+    "HasOneMutation",
+    "HasOneSubscription",
     "Node",
     "PageInfo",
     "UUID",
@@ -143,7 +166,14 @@ const RESERVED_TYPES: [&str; 13] = [
     "Bytes",
     "String",
     "Boolean",
+    "Int",
+    "Float",
+    "ID",
 ];
+
+/// The longest entity module name: its file name stays well below the
+/// 255 bytes file systems allow (SQLite names have no limit).
+const MAX_MODULE_LEN: usize = 200;
 
 /// `profiles` → `profile`, as sea-orm-codegen's `pluralizer` has it.
 pub fn singular(name: &str) -> String {
@@ -152,34 +182,6 @@ pub fn singular(name: &str) -> String {
         Some((head, last)) => format!("{head}_{}", pluralizer::pluralize(last, 1, false)),
         None => pluralizer::pluralize(&snake, 1, false),
     }
-}
-
-/// sea-orm-codegen's identifier for `name`: keywords escaped.
-pub fn rust_ident(name: String) -> String {
-    const KEYWORDS: [&str; 49] = [
-        "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern",
-        "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
-        "pub", "ref", "return", "static", "struct", "super", "trait", "true", "type", "union",
-        "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
-        "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
-    ];
-    if KEYWORDS.contains(&name.as_str()) {
-        format!("r#{name}")
-    } else if ["crate", "Self", "self"].contains(&name.as_str()) {
-        format!("{name}_")
-    } else {
-        name
-    }
-}
-
-/// The entity module of a table (sea-orm-codegen's file name).
-pub fn module(table: &str) -> String {
-    rust_ident(table.to_snake_case())
-}
-
-/// The `Column` variant of a column.
-pub fn column_variant(column: &str) -> String {
-    rust_ident(column.to_upper_camel_case())
 }
 
 /// Why a column's type keeps its table out, if it does.
@@ -217,17 +219,138 @@ fn unsupported(ty: Option<&ColumnType>) -> Option<String> {
             | C::Boolean
             | C::Year,
         ) => None,
-        Some(other) => Some(format!("{other:?}")),
+        Some(C::Custom(name)) if is_mediumint(&name.to_string()) => Some(
+            "MEDIUMINT, which sea-schema reads as a custom type (sea-orm-codegen writes it as an ignored text field)"
+                .to_owned(),
+        ),
+        Some(C::Custom(name)) => Some(format!("the custom type {}", code(&name.to_string()))),
+        Some(other) => Some(plain(&format!("{other:?}"))),
     }
 }
 
-/// Whether hasone's ids can carry a primary key of this type.
-fn id_type(ty: Option<&ColumnType>) -> bool {
+/// MariaDB/MySQL's 24-bit integer, as sea-schema names the custom type it
+/// makes of it.
+fn is_mediumint(type_name: &str) -> bool {
+    type_name.to_ascii_lowercase().starts_with("mediumint")
+}
+
+/// Why a primary key of this type cannot carry hasone's ids, if it
+/// cannot. hasone-graphql's ids (`IdValue`) are `i32`, `i64`, `String` and
+/// `Uuid`: integer keys of other widths are integers all the same, but
+/// their entities' `i8`/`i16`/unsigned key fields have no `IdValue`.
+fn id_problem(ty: Option<&ColumnType>) -> Option<String> {
     use ColumnType as C;
-    matches!(
-        ty,
-        Some(C::Integer | C::BigInteger | C::Char(_) | C::String(_) | C::Text | C::Uuid)
-    )
+    let integer = |what: &str, rust: &str| {
+        Some(format!(
+            "is {what} (`{rust}` in its entity): hasone's ids are `i32` or `i64` integers, text or UUIDs (hasone-graphql has no `IdValue` for `{rust}`)"
+        ))
+    };
+    match ty {
+        Some(C::Integer | C::BigInteger | C::Char(_) | C::String(_) | C::Text | C::Uuid) => None,
+        Some(C::TinyInteger) => integer("an 8-bit integer", "i8"),
+        Some(C::SmallInteger) => integer("a 16-bit integer", "i16"),
+        Some(C::TinyUnsigned) => integer("an unsigned 8-bit integer", "u8"),
+        Some(C::SmallUnsigned) => integer("an unsigned 16-bit integer", "u16"),
+        Some(C::Unsigned) => integer("an unsigned 32-bit integer", "u32"),
+        Some(C::BigUnsigned) => integer("an unsigned 64-bit integer", "u64"),
+        Some(C::Custom(name)) if is_mediumint(&name.to_string()) => Some(
+            "is a 24-bit integer (MEDIUMINT), which sea-schema reads as a custom type: sea-orm-codegen writes it as an ignored text field, so the entity would have no primary key"
+                .to_owned(),
+        ),
+        _ => Some("is not an integer, text or UUID column".to_owned()),
+    }
+}
+
+/// The names a served table is given.
+struct TableNames {
+    module: String,
+    type_name: String,
+    single: String,
+    list: String,
+}
+
+/// The names of `table`, or why it cannot have them: its module, `Model`
+/// fields and `Column` variants (sea-orm-codegen's and SeaORM's), its
+/// GraphQL type, query fields and column fields (hasone-graphql's), each
+/// valid and none twice.
+fn table_names(table: &Table) -> Result<TableNames, String> {
+    let module = names::module(&table.name)
+        .map_err(|why| format!("no Rust module can be named after it: {why}"))?;
+    if module == "r#mod" {
+        return Err(
+            "its entity module would be written to `mod.rs`, the file of the entities' own module"
+                .to_owned(),
+        );
+    }
+    if module.len() > MAX_MODULE_LEN {
+        return Err(format!(
+            "its entity module's name would be longer than {MAX_MODULE_LEN} bytes"
+        ));
+    }
+    let singular = singular(&table.name);
+    let type_name = singular.to_upper_camel_case();
+    names::graphql_name(&type_name)
+        .map_err(|why| format!("no GraphQL type can be named after it: {why}"))?;
+    let single = singular.to_lower_camel_case();
+    let mut list = table.name.to_lower_camel_case();
+    if list == single {
+        list = format!("{single}List");
+    }
+    names::graphql_name(&single)
+        .and_then(|()| names::graphql_name(&list))
+        .map_err(|why| format!("no GraphQL query field can be named after it: {why}"))?;
+
+    let pk = table.primary_key.first();
+    let mut fields: BTreeMap<String, &str> = BTreeMap::new();
+    let mut variants: BTreeMap<String, &str> = BTreeMap::new();
+    let mut graphql: BTreeMap<String, &str> = BTreeMap::new();
+    for column in &table.columns {
+        let name = column.name.as_str();
+        let field = names::field(name)
+            .map_err(|why| format!("column {} gives no Rust field: {why}", code(name)))?;
+        let variant = names::column_variant(&field);
+        let graphql_field = names::graphql_field(name);
+        names::graphql_name(&graphql_field)
+            .map_err(|why| format!("column {} gives no GraphQL field: {why}", code(name)))?;
+        let twice = |what: &str, other: &str, as_: &str| {
+            format!(
+                "columns {} and {} would both be the {what} {}",
+                code(other),
+                code(name),
+                code(as_)
+            )
+        };
+        if let Some(other) = fields.insert(field.clone(), name) {
+            return Err(twice("`Model` field", other, &field));
+        }
+        if let Some(other) = variants.insert(variant.clone(), name) {
+            return Err(twice("`Column` variant", other, &variant));
+        }
+        let is_pk = pk.is_some_and(|pk| *pk == column.name);
+        // The primary key is `rowId` (and, unless it is named `id`, a field
+        // of its own name); `id` is the global id.
+        if !is_pk && (graphql_field == "id" || graphql_field == "rowId") {
+            return Err(format!(
+                "column {} would be the GraphQL field {}, which hasone gives {}",
+                code(name),
+                code(&graphql_field),
+                if graphql_field == "id" {
+                    "the global id"
+                } else {
+                    "the primary key"
+                }
+            ));
+        }
+        if let Some(other) = graphql.insert(graphql_field.clone(), name) {
+            return Err(twice("GraphQL field", other, &graphql_field));
+        }
+    }
+    Ok(TableNames {
+        module,
+        type_name,
+        single,
+        list,
+    })
 }
 
 /// Plans the project for `tables`.
@@ -239,15 +362,37 @@ pub fn plan(tables: &[Table], filter: &Filter) -> Plan {
         .map(|t| ((*t).to_owned(), "hasone".to_owned()))
         .collect();
     let mut query_names: BTreeSet<String> = ["node".to_owned()].into();
-    for table in tables {
-        if !filter.admits(&table.name) {
-            continue;
-        }
+    let mut modules: BTreeMap<String, &str> = BTreeMap::new();
+    let mut mutations: BTreeMap<String, String> = BTreeMap::new();
+    // Where two tables would have the same names, the one named as they
+    // are made (snake case: `user_profiles` before `UserProfiles`, `self`
+    // before `Self`) has them.
+    let mut order: Vec<&Table> = tables.iter().filter(|t| filter.admits(&t.name)).collect();
+    order.sort_by_key(|t| (t.name.to_snake_case() != t.name, &t.name));
+    for table in order {
         if let Some(reason) = table_problem(table) {
             plan.skipped_tables.push((table.name.clone(), reason));
             continue;
         }
-        let type_name = singular(&table.name).to_upper_camel_case();
+        let names = match table_names(table) {
+            Ok(names) => names,
+            Err(reason) => {
+                plan.skipped_tables.push((table.name.clone(), reason));
+                continue;
+            }
+        };
+        if let Some(other) = modules.get(&names.module) {
+            plan.skipped_tables.push((
+                table.name.clone(),
+                format!(
+                    "its entity module {} is taken by table {}",
+                    code(&names.module),
+                    code(other)
+                ),
+            ));
+            continue;
+        }
+        let type_name = names.type_name;
         let derived = [
             type_name.clone(),
             format!("{type_name}Connection"),
@@ -262,36 +407,54 @@ pub fn plan(tables: &[Table], filter: &Filter) -> Plan {
         {
             plan.skipped_tables.push((
                 table.name.clone(),
-                format!("its GraphQL type `{name}` is taken by {owner}"),
+                format!("its GraphQL type {} is taken by {owner}", code(name)),
             ));
             continue;
         }
-        let single = singular(&table.name).to_lower_camel_case();
-        let mut list = table.name.to_lower_camel_case();
-        if list == single {
-            list = format!("{single}List");
-        }
+        let (single, list) = (names.single, names.list);
         if query_names.contains(&single) || query_names.contains(&list) {
             plan.skipped_tables.push((
                 table.name.clone(),
-                format!("its query fields `{single}`/`{list}` are taken"),
+                format!(
+                    "its query fields {}/{} are taken",
+                    code(&single),
+                    code(&list)
+                ),
             ));
             continue;
         }
+        let crud = ["create", "update", "delete"].map(|verb| format!("{verb}{type_name}"));
+        if let Some((name, owner)) = crud
+            .iter()
+            .find_map(|n| mutations.get(n).map(|owner| (n, owner)))
+        {
+            plan.skipped_tables.push((
+                table.name.clone(),
+                format!("its mutation {} is taken by {owner}", code(name)),
+            ));
+            continue;
+        }
+        let owner = format!("table {}", code(&table.name));
         for name in derived {
-            type_names.insert(name, format!("table `{}`", table.name));
+            type_names.insert(name, owner.clone());
+        }
+        for name in crud {
+            mutations.insert(name, owner.clone());
         }
         query_names.insert(single.clone());
         query_names.insert(list.clone());
+        modules.insert(names.module.clone(), &table.name);
         served.insert(&table.name, table);
         plan.tables.push(TablePlan {
             name: table.name.clone(),
-            module: module(&table.name),
+            module: names.module,
             type_name,
             single,
             list,
         });
     }
+    plan.tables.sort_by(|a, b| a.name.cmp(&b.name));
+    plan.skipped_tables.sort();
 
     // One-to-one foreign keys, with their default names.
     struct Candidate<'a> {
@@ -316,13 +479,16 @@ pub fn plan(tables: &[Table], filter: &Filter) -> Plan {
         )
     };
     // Fields each type has before associations: its columns, `id`, `rowId`.
+    let column_fields = |table: &Table| -> Vec<String> {
+        ["id".to_owned(), "rowId".to_owned()]
+            .into_iter()
+            .chain(table.columns.iter().map(|c| names::graphql_field(&c.name)))
+            .collect()
+    };
     let mut taken: BTreeMap<&str, BTreeMap<String, usize>> = BTreeMap::new();
     for table in served.values() {
         let fields = taken.entry(&table.name).or_default();
-        for name in ["id".to_owned(), "rowId".to_owned()]
-            .into_iter()
-            .chain(table.columns.iter().map(|c| c.name.to_lower_camel_case()))
-        {
+        for name in column_fields(table) {
             *fields.entry(name).or_default() += 1;
         }
     }
@@ -341,11 +507,23 @@ pub fn plan(tables: &[Table], filter: &Filter) -> Plan {
     }
     let mut final_names: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     for table in served.values() {
-        let names = final_names.entry(&table.name).or_default();
-        names.extend(["id".to_owned(), "rowId".to_owned()]);
-        names.extend(table.columns.iter().map(|c| c.name.to_lower_camel_case()));
+        final_names
+            .entry(&table.name)
+            .or_default()
+            .extend(column_fields(table));
     }
+    let type_of = |table: &str| {
+        plan.tables
+            .iter()
+            .find(|t| t.name == table)
+            .map(|t| t.type_name.clone())
+            .unwrap_or_default()
+    };
+    let mut subscriptions: BTreeSet<String> = BTreeSet::new();
+    let mut constants: BTreeSet<String> = BTreeSet::new();
+    let mut relations = Vec::new();
     for c in &candidates {
+        let what = describe(c.target, c.fk);
         let (field, inverse) = default_names(c);
         let clash = |table: &str, name: &String| {
             taken
@@ -366,33 +544,100 @@ pub fn plan(tables: &[Table], filter: &Filter) -> Plan {
         } else {
             (field, inverse)
         };
-        let on_source = final_names.entry(&c.fk.ref_table).or_default();
-        if !on_source.insert(field.clone()) {
+        let (source_type, target_type) = (type_of(&c.fk.ref_table), type_of(&c.target.name));
+        if let Some(reason) = relation_problem(
+            &field,
+            &inverse,
+            &source_type,
+            &type_names,
+            &mutations,
+            &subscriptions,
+        ) {
+            plan.skipped_relations.push((what, reason));
+            continue;
+        }
+        if final_names
+            .get(c.fk.ref_table.as_str())
+            .is_some_and(|names| names.contains(&field))
+        {
             plan.skipped_relations.push((
-                describe(c.target, c.fk),
-                format!("`{}.{field}` would be declared twice", c.fk.ref_table),
+                what,
+                format!(
+                    "{} would be declared twice",
+                    code(&format!("{source_type}.{field}"))
+                ),
             ));
             continue;
         }
-        let on_target = final_names.entry(&c.target.name).or_default();
-        if !on_target.insert(inverse.clone()) {
-            final_names
-                .entry(&c.fk.ref_table)
-                .or_default()
-                .remove(&field);
+        if final_names
+            .get(c.target.name.as_str())
+            .is_some_and(|names| names.contains(&inverse))
+            || (c.target.name == c.fk.ref_table && field == inverse)
+        {
             plan.skipped_relations.push((
-                describe(c.target, c.fk),
-                format!("`{}.{inverse}` would be declared twice", c.target.name),
+                what,
+                format!(
+                    "{} would be declared twice",
+                    code(&format!("{target_type}.{inverse}"))
+                ),
             ));
             continue;
         }
-        plan.relations.push(Relation {
-            constant: format!("{}_{}", singular(&c.fk.ref_table), field.to_snake_case())
-                .to_shouty_snake_case(),
+        final_names
+            .entry(&c.fk.ref_table)
+            .or_default()
+            .insert(field.clone());
+        final_names
+            .entry(&c.target.name)
+            .or_default()
+            .insert(inverse.clone());
+        let assoc = names::pascal(&field);
+        let owner = format!(
+            "the association {}",
+            code(&format!("{source_type}.{field}"))
+        );
+        for name in [
+            format!("Set{source_type}{assoc}Payload"),
+            format!("Create{source_type}{assoc}Payload"),
+            format!("{source_type}{assoc}Change"),
+        ] {
+            type_names.insert(name, owner.clone());
+        }
+        for verb in ["set", "create"] {
+            mutations.insert(format!("{verb}{source_type}{assoc}"), owner.clone());
+        }
+        subscriptions.insert(format!(
+            "{}{assoc}Changed",
+            names::graphql_field(&source_type)
+        ));
+        let stem = format!("{}_{}", singular(&c.fk.ref_table), field.to_snake_case())
+            .to_shouty_snake_case();
+        let constant = (1..)
+            .map(|n| {
+                if n == 1 {
+                    stem.clone()
+                } else {
+                    format!("{stem}_{n}")
+                }
+            })
+            .find(|name| !constants.contains(name))
+            .unwrap_or_default();
+        constants.insert(constant.clone());
+        // Every column of a served table has a field (`table_names`).
+        let variant = |column: &str| {
+            names::field(column)
+                .map(|field| names::column_variant(&field))
+                .unwrap_or_default()
+        };
+        let source_key = &c.fk.ref_columns[0];
+        relations.push(Relation {
+            constant,
             source: c.fk.ref_table.clone(),
             target: c.target.name.clone(),
-            source_key: c.fk.ref_columns[0].clone(),
+            source_key: source_key.clone(),
             foreign_key: c.fk.columns[0].clone(),
+            source_key_variant: variant(source_key),
+            foreign_key_variant: variant(&c.fk.columns[0]),
             kind: c.kind,
             field,
             inverse,
@@ -403,40 +648,110 @@ pub fn plan(tables: &[Table], filter: &Filter) -> Plan {
             },
         });
     }
+    plan.relations = relations;
     plan
 }
 
+/// Why an association of source type `source_type` named `field` (inverse
+/// `inverse`) cannot be declared, if it cannot: a name that is no GraphQL
+/// name, its payloads with one field twice, or a type, mutation or
+/// subscription of it already taken.
+fn relation_problem(
+    field: &str,
+    inverse: &str,
+    source_type: &str,
+    type_names: &BTreeMap<String, String>,
+    mutations: &BTreeMap<String, String>,
+    subscriptions: &BTreeSet<String>,
+) -> Option<String> {
+    if let Err(why) = names::graphql_name(field).and_then(|()| names::graphql_name(inverse)) {
+        return Some(format!("no GraphQL field can be named after it: {why}"));
+    }
+    // Its payloads and changes have the fields `<source>`, `<field>` and
+    // `previous`.
+    let source_field = names::graphql_field(source_type);
+    if field == source_field || field == "previous" || source_field == "previous" {
+        return Some(format!(
+            "its payloads would have two fields {}",
+            code(if field == "previous" || source_field == "previous" {
+                "previous"
+            } else {
+                field
+            })
+        ));
+    }
+    let assoc = names::pascal(field);
+    for name in [
+        format!("Set{source_type}{assoc}Payload"),
+        format!("Create{source_type}{assoc}Payload"),
+        format!("{source_type}{assoc}Change"),
+    ] {
+        if let Some(owner) = type_names.get(&name) {
+            return Some(format!(
+                "its GraphQL type {} is taken by {owner}",
+                code(&name)
+            ));
+        }
+    }
+    for verb in ["set", "create"] {
+        let name = format!("{verb}{source_type}{assoc}");
+        if let Some(owner) = mutations.get(&name) {
+            return Some(format!("its mutation {} is taken by {owner}", code(&name)));
+        }
+    }
+    let subscription = format!("{source_field}{assoc}Changed");
+    if subscriptions.contains(&subscription) {
+        return Some(format!(
+            "its subscription {} is taken by another association",
+            code(&subscription)
+        ));
+    }
+    None
+}
+
+/// A foreign key as reports show it: `` `stores(manager_id)` →
+/// `employees(id)` `` (names in [`plain`] text, in code spans).
 fn describe(table: &Table, fk: &ForeignKey) -> String {
+    let columns = |names: &[String]| {
+        names
+            .iter()
+            .map(|n| plain(n))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     format!(
-        "{}({}) → {}({})",
-        table.name,
-        fk.columns.join(", "),
-        fk.ref_table,
-        fk.ref_columns.join(", ")
+        "`{}({})` → `{}({})`",
+        plain(&table.name),
+        columns(&fk.columns),
+        plain(&fk.ref_table),
+        columns(&fk.ref_columns)
     )
 }
 
-/// Why a table cannot be served, if it cannot.
+/// `table.column` in a code span.
+fn column_code(table: &str, column: &str) -> String {
+    format!("`{}.{}`", plain(table), plain(column))
+}
+
+/// Why a table cannot be served, if it cannot: its key, or a column type.
 fn table_problem(table: &Table) -> Option<String> {
     match table.primary_key.as_slice() {
         [] => return Some("no primary key".to_owned()),
         [pk] => {
-            if !id_type(table.column(pk).and_then(|c| c.ty.as_ref())) {
-                return Some(format!(
-                    "primary key `{pk}` is not an integer, text or UUID column"
-                ));
+            if let Some(why) = id_problem(table.column(pk).and_then(|c| c.ty.as_ref())) {
+                return Some(format!("primary key {} {why}", code(pk)));
             }
         }
         many => {
             return Some(format!(
                 "composite primary key ({}): hasone's ids are one column",
-                many.join(", ")
+                many.iter().map(|c| code(c)).collect::<Vec<_>>().join(", ")
             ));
         }
     }
     table.columns.iter().find_map(|c| {
         unsupported(c.ty.as_ref())
-            .map(|ty| format!("column `{}` has an unsupported type ({ty})", c.name))
+            .map(|ty| format!("column {} has an unsupported type ({ty})", code(&c.name)))
     })
 }
 
@@ -453,30 +768,39 @@ fn classify(
         ));
     };
     let Some(source) = served.get(fk.ref_table.as_str()) else {
-        return Err(format!("`{}` is not served", fk.ref_table));
+        return Err(format!("{} is not served", code(&fk.ref_table)));
     };
     if !served.contains_key(target.name.as_str()) {
-        return Err(format!("`{}` is not served", target.name));
+        return Err(format!("{} is not served", code(&target.name)));
     }
-    let key = &fk.ref_columns[0];
+    let [key] = fk.ref_columns.as_slice() else {
+        return Err(format!(
+            "it references {} columns of {}",
+            fk.ref_columns.len(),
+            code(&fk.ref_table)
+        ));
+    };
     if !source.is_unique(std::slice::from_ref(key)) {
-        return Err(format!("`{}.{key}` is not unique", source.name));
+        return Err(format!("{} is not unique", column_code(&source.name, key)));
     }
     if target.primary_key == [column.clone()] {
         return Ok(Kind::SharedKey);
     }
     if !target.is_unique(std::slice::from_ref(column)) {
         return Err(format!(
-            "one-to-many: `{}.{column}` has no unique constraint",
-            target.name
+            "one-to-many: {} has no unique constraint",
+            column_code(&target.name, column)
         ));
     }
     let key_ty = source.column(key).and_then(|c| c.ty.as_ref());
     let fk_ty = target.column(column).and_then(|c| c.ty.as_ref());
     if !same_family(key_ty, fk_ty) {
         return Err(format!(
-            "`{}.{column}` ({fk_ty:?}) cannot hold `{}.{key}` ({key_ty:?})",
-            target.name, source.name
+            "{} ({}) cannot hold {} ({})",
+            column_code(&target.name, column),
+            plain(&format!("{fk_ty:?}")),
+            column_code(&source.name, key),
+            plain(&format!("{key_ty:?}")),
         ));
     }
     Ok(match target.column(column) {
@@ -516,11 +840,218 @@ mod tests {
         }
     }
 
+    use crate::model::Column;
+
+    /// A table with an integer primary key `id` and nullable integer
+    /// `columns`.
+    fn table(name: &str, columns: &[&str]) -> Table {
+        Table {
+            name: name.to_owned(),
+            columns: std::iter::once("id")
+                .chain(columns.iter().copied())
+                .map(|c| Column {
+                    name: c.to_owned(),
+                    ty: Some(ColumnType::Integer),
+                    nullable: c != "id",
+                })
+                .collect(),
+            primary_key: vec!["id".to_owned()],
+            uniques: Vec::new(),
+            foreign_keys: Vec::new(),
+        }
+    }
+
+    /// `table` with a unique foreign key `column` to `to(id)`.
+    fn with_unique_fk(mut table: Table, column: &str, to: &str) -> Table {
+        table.columns.push(Column {
+            name: column.to_owned(),
+            ty: Some(ColumnType::Integer),
+            nullable: true,
+        });
+        table.uniques.push(vec![column.to_owned()]);
+        table.foreign_keys.push(ForeignKey {
+            name: None,
+            columns: vec![column.to_owned()],
+            ref_table: to.to_owned(),
+            ref_columns: vec!["id".to_owned()],
+            on_delete: None,
+        });
+        table
+    }
+
+    fn served(plan: &Plan) -> Vec<&str> {
+        plan.tables.iter().map(|t| t.name.as_str()).collect()
+    }
+
+    fn reason<'a>(plan: &'a Plan, table: &str) -> &'a str {
+        plan.skipped_tables
+            .iter()
+            .find(|(t, _)| t == table)
+            .map_or("(served)", |(_, why)| why.as_str())
+    }
+
     #[test]
-    fn identifiers_follow_sea_orm_codegen() {
-        assert_eq!(module("type"), "r#type");
-        assert_eq!(module("UserProfiles"), "user_profiles");
-        assert_eq!(column_variant("user_id"), "UserId");
-        assert_eq!(column_variant("self"), "Self_");
+    fn hostile_names_are_served_escaped_or_skipped_with_their_reason() {
+        let injected = "owner_id\npub fn injected() {}\n//";
+        let tables = [
+            table("self", &["type", "__typename", "display name"]),
+            with_unique_fk(table("crate", &["match"]), "self_id", "self"),
+            table("Self", &[]),
+            table("super", &[]),
+            table("mod", &[]),
+            table("2fa", &[]),
+            table("__", &[]),
+            table("café", &[]),
+            table("queries", &[]),
+            table("strings", &[]),
+            table("nodes", &[]),
+            table("digits", &["2col"]),
+            table("bidi", &["a\u{202e}b"]),
+            table("keys", &["super"]),
+            table("gens", &["gen"]),
+            table("pets", &[injected]),
+            table("cases", &["a1", "a_1"]),
+            table("rows", &["row_id"]),
+            table("user_profiles", &["x"]),
+            table("UserProfiles", &["x"]),
+        ];
+        let plan = plan(&tables, &Filter::default());
+        assert_eq!(served(&plan), ["crate", "self", "user_profiles"]);
+        for (table, why) in [
+            ("Self", "`self_` is taken by table `self`"),
+            ("UserProfiles", "taken by table `user_profiles`"),
+            ("nodes", "GraphQL type `Node` is taken by hasone"),
+            ("super", "`r#super`, which cannot be a raw identifier"),
+            ("mod", "`mod.rs`"),
+            ("2fa", "`2fa` starts with a digit"),
+            ("__", "no letters or digits"),
+            ("café", "`café` is not ASCII"),
+            ("queries", "GraphQL type `Query` is taken by hasone"),
+            ("strings", "GraphQL type `String` is taken by hasone"),
+            ("digits", "column `2col`"),
+            ("bidi", "column `a\\u{202e}b`"),
+            ("keys", "column `super`"),
+            ("gens", "a keyword in Rust 2024"),
+            (
+                "pets",
+                "column `owner_id\\npub fn injected() {}\\n//` gives no GraphQL field",
+            ),
+            (
+                "cases",
+                "columns `a1` and `a_1` would both be the `Column` variant `A1`",
+            ),
+            ("rows", "column `row_id` would be the GraphQL field `rowId`"),
+        ] {
+            assert!(
+                reason(&plan, table).contains(why),
+                "{table}: {}",
+                reason(&plan, table)
+            );
+        }
+        for (what, why) in plan.skipped_tables.iter().chain(&plan.skipped_relations) {
+            assert!(!why.contains(['\n', '\r', '\u{202e}']), "{what}: {why}");
+            assert!(!what.contains(['\n', '\r', '\u{202e}']), "{what}");
+        }
+        let relation = &plan.relations[0];
+        assert_eq!(
+            (relation.field.as_str(), relation.inverse.as_str()),
+            ("crate", "self")
+        );
+        assert_eq!(relation.constant, "SELF_CRATE");
+        assert_eq!(
+            (
+                relation.source_key_variant.as_str(),
+                relation.foreign_key_variant.as_str()
+            ),
+            ("Id", "SelfId")
+        );
+        let self_ = &plan.tables[1];
+        assert_eq!(
+            (
+                self_.module.as_str(),
+                self_.type_name.as_str(),
+                self_.single.as_str(),
+                self_.list.as_str()
+            ),
+            ("self_", "Self", "self", "selfList")
+        );
+    }
+
+    #[test]
+    fn keys_of_every_integer_width_say_what_blocks_them() {
+        for (ty, why) in [
+            (ColumnType::TinyInteger, "8-bit integer (`i8`"),
+            (ColumnType::SmallInteger, "16-bit integer (`i16`"),
+            (ColumnType::Unsigned, "unsigned 32-bit integer (`u32`"),
+            (ColumnType::BigUnsigned, "unsigned 64-bit integer (`u64`"),
+            (
+                ColumnType::custom("mediumint(9)"),
+                "24-bit integer (MEDIUMINT)",
+            ),
+            (ColumnType::Double, "not an integer, text or UUID"),
+        ] {
+            let mut keyed = table("keys", &[]);
+            keyed.columns[0].ty = Some(ty.clone());
+            let plan = plan(&[keyed], &Filter::default());
+            let reason = reason(&plan, "keys");
+            assert!(reason.contains(why), "{ty:?}: {reason}");
+            assert!(!reason.contains("not an integer") || ty == ColumnType::Double);
+        }
+        let mut keyed = table("keys", &[]);
+        keyed.columns[0].ty = Some(ColumnType::BigInteger);
+        assert_eq!(served(&plan(&[keyed], &Filter::default())), ["keys"]);
+    }
+
+    #[test]
+    fn relations_whose_graphql_names_are_taken_are_skipped() {
+        let users = table("users", &[]);
+        let profiles = with_unique_fk(table("profiles", &[]), "user_id", "users");
+        // `User.profile` has `createUserProfile` and `UserProfileChange`.
+        let with = |other: &str| {
+            plan(
+                &[users.clone(), profiles.clone(), table(other, &[])],
+                &Filter::default(),
+            )
+        };
+        let plan_a = with("user_profiles");
+        assert!(plan_a.relations.is_empty());
+        assert!(
+            plan_a.skipped_relations[0]
+                .1
+                .contains("mutation `createUserProfile` is taken by table `user_profiles`"),
+            "{:?}",
+            plan_a.skipped_relations
+        );
+        let plan_b = with("user_profile_changes");
+        assert!(
+            plan_b.skipped_relations[0].1.contains(
+                "GraphQL type `UserProfileChange` is taken by table `user_profile_changes`"
+            ),
+            "{:?}",
+            plan_b.skipped_relations
+        );
+        // A target named `previous` would give its payloads `previous` twice.
+        let plan_c = plan(
+            &[
+                users.clone(),
+                with_unique_fk(table("previous", &[]), "user_id", "users"),
+            ],
+            &Filter::default(),
+        );
+        assert!(
+            plan_c.skipped_relations[0]
+                .1
+                .contains("two fields `previous`"),
+            "{:?}",
+            plan_c.skipped_relations
+        );
+        assert_eq!(with("orders").relations.len(), 1);
+    }
+
+    #[test]
+    fn singular_never_panics() {
+        for name in ["", "s", "_", "2", "é", "a\nb", "\u{202e}"] {
+            let _ = singular(name);
+        }
     }
 }

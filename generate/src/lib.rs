@@ -6,11 +6,13 @@
 //! project that `cargo run --release` serves.
 //!
 //! What counts as one-to-one, how things are named and what each kind of
-//! key does: [`analyse`], docs/generate.md.
+//! key does: [`analyse`], docs/generate.md. Every name from the database
+//! reaches the generated files through [`names`].
 
 pub mod analyse;
 pub mod discover;
 pub mod model;
+pub mod names;
 pub mod write;
 
 use std::collections::BTreeMap;
@@ -114,13 +116,13 @@ pub async fn run(args: &GenerateArgs) -> Result<Outcome, Error> {
             "no table to serve (skipped: {})",
             plan.skipped_tables
                 .iter()
-                .map(|(t, why)| format!("{t}: {why}"))
+                .map(|(t, why)| format!("{}: {why}", names::code(t)))
                 .collect::<Vec<_>>()
                 .join("; ")
         )));
     }
     let name = match &args.name {
-        Some(name) => name.clone(),
+        Some(name) => checked_package_name(name)?,
         None => package_name(&args.out)?,
     };
     let hasone = match &args.hasone_path {
@@ -233,6 +235,28 @@ fn rustfmt(source: &str) -> Result<String, Error> {
     String::from_utf8(output.stdout).map_err(|e| Error::Format(e.to_string()))
 }
 
+/// Names cargo refuses for a binary: its build directory's (keywords
+/// aside).
+const CARGO_RESERVED: [&str; 4] = ["deps", "examples", "build", "incremental"];
+
+/// `name` if cargo takes it as the package (and binary) name: ASCII
+/// letters, digits, `-` and `_`, starting with a letter, not a Rust
+/// keyword or a name cargo reserves.
+fn checked_package_name(name: &str) -> Result<String, Error> {
+    let crate_name = name.replace('-', "_");
+    let valid = name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && names::rust_ident(&crate_name).as_ref() == Ok(&crate_name)
+        && !CARGO_RESERVED.contains(&crate_name.as_str());
+    if valid {
+        Ok(name.to_owned())
+    } else {
+        Err(Error::Input(format!(
+            "{} cannot be a package name (ASCII letters, digits, `-` and `_`, starting with a letter, not a Rust keyword): pass another --name",
+            names::code(name)
+        )))
+    }
+}
+
 /// The package name of a folder: its name, in kebab case.
 fn package_name(out: &Path) -> Result<String, Error> {
     let folder = absolute(out)?;
@@ -244,13 +268,12 @@ fn package_name(out: &Path) -> Result<String, Error> {
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
     let name = name.trim_matches('-').to_owned();
-    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
-        return Err(Error::Input(format!(
+    checked_package_name(&name).map_err(|_| {
+        Error::Input(format!(
             "{} gives no package name: pass --name",
-            out.display()
-        )));
-    }
-    Ok(name)
+            names::code(&out.display().to_string())
+        ))
+    })
 }
 
 /// `path` made absolute and normalised (it need not exist yet).
@@ -314,5 +337,18 @@ mod tests {
             "my-shop-api"
         );
         assert!(package_name(Path::new("/tmp/2024")).is_err());
+        assert!(package_name(Path::new("/tmp/self")).is_err());
+        assert!(package_name(Path::new("/tmp/deps")).is_err());
+        assert_eq!(package_name(Path::new("/tmp/test")).unwrap(), "test");
+    }
+
+    #[test]
+    fn package_names_given_are_checked() {
+        assert_eq!(checked_package_name("shop-api").unwrap(), "shop-api");
+        for name in [
+            "", "2shop", "a\"b", "a b", "a\nb", "self", "crate", "type", "café", "{x}",
+        ] {
+            assert!(checked_package_name(name).is_err(), "{name:?}");
+        }
     }
 }

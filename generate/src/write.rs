@@ -2,10 +2,17 @@
 //! sea-orm-codegen, and the declarations, the registry and the binary from
 //! the plan. Nothing here reads the clock or the machine: the same plan
 //! gives the same files.
+//!
+//! Nothing from the database is written as it is: identifiers come from
+//! the plan (checked there), names in comments and Markdown go through
+//! [`names::code`] and [`names::doc`]/[`names::markdown`], string literals
+//! through [`names::rust_str`] and [`names::toml_str`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
+use std::panic::AssertUnwindSafe;
 
+use heck::ToSnakeCase;
 use sea_orm::sea_query::{Table, TableCreateStatement};
 use sea_orm_codegen::{
     BannerVersion, BigIntegerType, DateTimeCrate, EntityFormat, EntityTransformer,
@@ -13,7 +20,8 @@ use sea_orm_codegen::{
 };
 
 use crate::Error;
-use crate::analyse::{Kind, OnDelete, Plan, column_variant, module};
+use crate::analyse::{Kind, OnDelete, Plan};
+use crate::names::{self, code};
 
 /// Where the generated project finds hasone, relative to its own folder.
 #[derive(Clone, Debug)]
@@ -53,11 +61,14 @@ pub fn files(input: &Input) -> Result<BTreeMap<String, String>, Error> {
     Ok(files)
 }
 
-/// sea-orm-codegen's entities for the served tables. Foreign keys to
-/// tables that are not served are left out of its input, so that no
-/// `Relation` names a missing entity.
+/// sea-orm-codegen's entities for the served tables, each in the file of
+/// its module (`self_.rs` for `pub mod self_;`). Foreign keys to tables
+/// that are not served are left out of its input, so that no `Relation`
+/// names a missing entity; so are those it cannot name (see
+/// [`codegen_relations`]).
 fn entities(input: &Input) -> Result<Vec<(String, String)>, Error> {
     let served: Vec<&str> = input.plan.tables.iter().map(|t| t.name.as_str()).collect();
+    let related = codegen_relations(&served);
     let statements: Vec<TableCreateStatement> = input
         .statements
         .iter()
@@ -65,7 +76,7 @@ fn entities(input: &Input) -> Result<Vec<(String, String)>, Error> {
             s.get_table_name()
                 .is_some_and(|n| served.contains(&n.sea_orm_table().to_string().as_str()))
         })
-        .map(|s| keep_foreign_keys(s, &served))
+        .map(|s| keep_foreign_keys(s, &related))
         .collect();
     let context = EntityWriterContext::new(
         EntityFormat::Compact,
@@ -87,19 +98,85 @@ fn entities(input: &Input) -> Result<Vec<(String, String)>, Error> {
         true,
         BannerVersion::Off,
     );
-    let writer =
-        EntityTransformer::transform(statements).map_err(|e| Error::Codegen(e.to_string()))?;
-    Ok(writer
-        .generate(&context)
+    // The plan gives sea-orm-codegen only names it can write (it panics on
+    // others, `quote`'s "is not a valid Ident"); should one still get
+    // through, that is an error naming the tables, not a panic.
+    let output = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        EntityTransformer::transform(statements).map(|writer| writer.generate(&context))
+    }))
+    .map_err(|panic| {
+        let message = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("a panic");
+        Error::Codegen(format!(
+            "sea-orm-codegen failed on a name hasone generate did not foresee ({}); leave the table out with --skip-tables and please report it. Tables: {}",
+            names::plain(message),
+            served
+                .iter()
+                .map(|t| code(t))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+    })?
+    .map_err(|e| Error::Codegen(names::plain(&e.to_string())))?;
+    // sea-orm-codegen names a file after the table in snake case, and
+    // declares its module escaped: `self.rs` for `pub mod self_;`.
+    let file_of: BTreeMap<String, String> = input
+        .plan
+        .tables
+        .iter()
+        .map(|t| {
+            (
+                format!("{}.rs", t.name.to_snake_case()),
+                names::module_file(&t.module),
+            )
+        })
+        .collect();
+    Ok(output
         .files
         .into_iter()
-        .map(|f| (f.name, f.content))
+        .map(|f| match file_of.get(&f.name) {
+            Some(file) => (file.clone(), f.content),
+            None => (f.name, f.content),
+        })
         .collect())
 }
 
-/// `statement` with only the foreign keys that reference `served` tables.
-fn keep_foreign_keys(statement: &TableCreateStatement, served: &[&str]) -> TableCreateStatement {
+/// The served tables whose foreign keys among each other sea-orm-codegen
+/// is given: those whose `Relation` variant (the table's name in Pascal
+/// case, unescaped) is a valid one that no other relation of theirs can
+/// have. Left out: a table named `self` (its variant would be `Self`),
+/// `self_ref` (`SelfRef` is a self-reference's), and one whose variant
+/// is another's with a number (`customers2` is the second relation to
+/// `customers`). Their entities have no SeaORM relations; hasone's
+/// associations do not use them.
+fn codegen_relations<'a>(served: &[&'a str]) -> BTreeSet<&'a str> {
+    let variants: BTreeSet<String> = served.iter().map(|t| names::relation_variant(t)).collect();
+    served
+        .iter()
+        .copied()
+        .filter(|table| {
+            let variant = names::relation_variant(table);
+            let unnumbered = variant.trim_end_matches(|c: char| c.is_ascii_digit());
+            names::rust_ident(&variant).as_ref() == Ok(&variant)
+                && !["Self", "SelfRef"].contains(&unnumbered)
+                && (unnumbered == variant || !variants.contains(unnumbered))
+        })
+        .collect()
+}
+
+/// `statement` with only the foreign keys between tables of `related`
+/// (none when it is not one of them).
+fn keep_foreign_keys(
+    statement: &TableCreateStatement,
+    related: &BTreeSet<&str>,
+) -> TableCreateStatement {
     let mut table = Table::create();
+    let own = statement
+        .get_table_name()
+        .is_some_and(|n| related.contains(n.sea_orm_table().to_string().as_str()));
     if let Some(name) = statement.get_table_name() {
         table.table(name.clone());
     }
@@ -113,11 +190,11 @@ fn keep_foreign_keys(statement: &TableCreateStatement, served: &[&str]) -> Table
         table.index(&mut index.clone());
     }
     for fk in statement.get_foreign_key_create_stmts() {
-        let references_served = fk
+        let references_related = fk
             .get_foreign_key()
             .get_ref_table()
-            .is_some_and(|t| served.contains(&t.sea_orm_table().to_string().as_str()));
-        if references_served {
+            .is_some_and(|t| related.contains(t.sea_orm_table().to_string().as_str()));
+        if own && references_related {
             table.foreign_key(&mut fk.clone());
         }
     }
@@ -125,19 +202,19 @@ fn keep_foreign_keys(statement: &TableCreateStatement, served: &[&str]) -> Table
 }
 
 fn cargo_toml(input: &Input) -> String {
-    let hasone = &input.sources.hasone;
+    let path = |crate_: &str| names::toml_str(&format!("{}/{crate_}", input.sources.hasone));
     format!(
         r#"# Generated by `hasone generate`; run it again to follow the database.
 [package]
-name = "{name}"
+name = {name}
 version = "0.1.0"
 edition = "2024"
 publish = false
 
 [dependencies]
-hasone = {{ path = "{hasone}/hasone" }}
-hasone-graphql = {{ path = "{hasone}/hasone-graphql" }}
-hasone-actix = {{ path = "{hasone}/hasone-actix" }}
+hasone = {{ path = {hasone} }}
+hasone-graphql = {{ path = {hasone_graphql} }}
+hasone-actix = {{ path = {hasone_actix} }}
 sea-orm = {{ version = "2.0.4", default-features = false, features = [
     "macros",
     "runtime-tokio",
@@ -158,7 +235,7 @@ tracing = "0.1"
 # hasone's patch of async-graphql (a failed nullable field is null, fields
 # answer in selection order): see vendor/README.md in hasone.
 [patch.crates-io]
-async-graphql = {{ path = "{hasone}/vendor/async-graphql" }}
+async-graphql = {{ path = {async_graphql} }}
 
 [profile.release]
 codegen-units = 16
@@ -173,11 +250,16 @@ opt-level = 1
 # A project of its own, also when generated inside another workspace.
 [workspace]
 "#,
-        name = input.name
+        name = names::toml_str(input.name),
+        hasone = path("hasone"),
+        hasone_graphql = path("hasone-graphql"),
+        hasone_actix = path("hasone-actix"),
+        async_graphql = path("vendor/async-graphql"),
     )
 }
 
-/// `User.hasOne(Profile, { as: 'profile', foreignKey: 'user_id' })`.
+/// `` `User.hasOne(Profile, { as: 'profile', sourceKey: 'id', foreignKey: 'user_id' })` ``:
+/// a code span, the database's names in [`names::plain`] text.
 fn sequelize(input: &Input, r: &crate::analyse::Relation) -> String {
     let type_of = |table: &str| {
         input
@@ -189,12 +271,23 @@ fn sequelize(input: &Input, r: &crate::analyse::Relation) -> String {
     };
     format!(
         "`{}.hasOne({}, {{ as: '{}', sourceKey: '{}', foreignKey: '{}' }})`",
-        type_of(&r.source),
-        type_of(&r.target),
-        r.field,
-        r.source_key,
-        r.foreign_key
+        names::plain(&type_of(&r.source)),
+        names::plain(&type_of(&r.target)),
+        names::plain(&r.field),
+        names::plain(&r.source_key),
+        names::plain(&r.foreign_key)
     )
+}
+
+/// The entity module of a served table (the plan's; empty for another).
+fn module_of(input: &Input, table: &str) -> String {
+    input
+        .plan
+        .tables
+        .iter()
+        .find(|t| t.name == table)
+        .map(|t| t.module.clone())
+        .unwrap_or_default()
 }
 
 fn associations_rs(input: &Input) -> String {
@@ -202,7 +295,7 @@ fn associations_rs(input: &Input) -> String {
         "//! The has-one associations found in the database: one declaration\n//! each, registered in `main.rs`.\n\n#[allow(unused_imports)]\nuse hasone::{HasOne, OnDelete};\n\n#[allow(unused_imports)]\nuse crate::entities;\n",
     );
     for r in &input.plan.relations {
-        let (source, target) = (module(&r.source), module(&r.target));
+        let (source, target) = (module_of(input, &r.source), module_of(input, &r.target));
         let behaviour = match r.kind {
             Kind::Nullable => "a nullable unique foreign key: `set` moves it, `null` unlinks",
             Kind::NotNull => {
@@ -213,17 +306,21 @@ fn associations_rs(input: &Input) -> String {
             }
         };
         let mut declaration = format!(
-            "HasOne::new(\"{}\", entities::{source}::Column::{}, entities::{target}::Column::{})",
-            r.field,
-            column_variant(&r.source_key),
-            column_variant(&r.foreign_key)
+            "HasOne::new({}, entities::{source}::Column::{}, entities::{target}::Column::{})",
+            names::rust_str(&r.field),
+            r.source_key_variant,
+            r.foreign_key_variant
         );
-        let default_inverse = {
-            use heck::ToLowerCamelCase;
-            crate::analyse::singular(&r.source).to_lower_camel_case()
-        };
-        if r.inverse != default_inverse {
-            let _ = write!(declaration, ".inverse(\"{}\")", r.inverse);
+        let source_type = input
+            .plan
+            .tables
+            .iter()
+            .find(|t| t.name == r.source)
+            .map(|t| t.type_name.as_str())
+            .unwrap_or_default();
+        // hasone-graphql's default inverse: the source type in camel case.
+        if r.inverse != names::graphql_field(source_type) {
+            let _ = write!(declaration, ".inverse({})", names::rust_str(&r.inverse));
         }
         if let Some(on_delete) = r.on_delete {
             let _ = write!(
@@ -237,8 +334,8 @@ fn associations_rs(input: &Input) -> String {
         }
         let _ = write!(
             out,
-            "\n/// {}: {behaviour}.\npub const {}: HasOne<entities::{source}::Entity, entities::{target}::Entity> = {declaration};\n",
-            sequelize(input, r),
+            "\n/// {}\npub const {}: HasOne<entities::{source}::Entity, entities::{target}::Entity> = {declaration};\n",
+            names::doc(&format!("{}: {behaviour}.", sequelize(input, r))),
             r.constant,
         );
     }
@@ -250,8 +347,11 @@ fn main_rs(input: &Input) -> String {
     for t in &input.plan.tables {
         let _ = write!(
             registry,
-            "\n                .entity(Object::<entities::{}::Entity>::new(\"{}\").queries(\"{}\", \"{}\"))",
-            t.module, t.type_name, t.single, t.list
+            "\n                .entity(Object::<entities::{}::Entity>::new({}).queries({}, {}))",
+            t.module,
+            names::rust_str(&t.type_name),
+            names::rust_str(&t.single),
+            names::rust_str(&t.list)
         );
     }
     for r in &input.plan.relations {
@@ -263,23 +363,22 @@ fn main_rs(input: &Input) -> String {
     }
     let tab = match input.plan.tables.first() {
         Some(t) => {
-            let fields: Vec<&str> = input
+            let nested: String = input
                 .plan
                 .relations
                 .iter()
                 .filter(|r| r.source == t.name)
-                .map(|r| r.field.as_str())
+                .map(|r| format!(" {} {{ id }}", r.field))
                 .collect();
-            let nested: String = fields.iter().map(|f| format!(" {f} {{ id }}")).collect();
             format!(
-                "{{\\n  {}(first: 10) {{\\n    totalCount\\n    edges {{ node {{ id{nested} }} }}\\n  }}\\n}}\\n",
+                "{{\n  {}(first: 10) {{\n    totalCount\n    edges {{ node {{ id{nested} }} }}\n  }}\n}}\n",
                 t.list
             )
         }
-        None => "{ __typename }\\n".to_owned(),
+        None => "{ __typename }\n".to_owned(),
     };
     format!(
-        r#"//! Generated by `hasone generate` from `{url}`: every table with a
+        r#"//! {generated}: every table with a
 //! primary key as a GraphQL type, every one-to-one foreign key as a has-one
 //! association (`associations.rs`), served with hasone's settings
 //! (`--help`).
@@ -298,7 +397,10 @@ use hasone_graphql::{{
 
 /// The database it was generated from (without a password: give one
 /// with `DATABASE_URL`).
-const DEFAULT_DATABASE_URL: &str = "{url}";
+const DEFAULT_DATABASE_URL: &str = {url};
+
+/// The application's name.
+const NAME: &str = {name};
 
 /// The tables and associations served.
 struct Generated;
@@ -328,7 +430,7 @@ struct MutationRoot(Mutation<Generated>);
 struct SubscriptionRoot(Subscription<Generated>);
 
 #[derive(Parser)]
-#[command(name = "{name}", about = "GraphQL over the database, by hasone")]
+#[command(name = NAME, about = "GraphQL over the database, by hasone")]
 struct Cli {{
     #[command(flatten)]
     settings: Settings,
@@ -341,7 +443,7 @@ async fn main() -> std::process::ExitCode {{
     match serve(&cli.settings).await {{
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(err) => {{
-            eprintln!("{name}: {{err}}");
+            eprintln!("{{NAME}}: {{err}}");
             std::process::ExitCode::FAILURE
         }}
     }}
@@ -363,21 +465,31 @@ async fn serve(settings: &Settings) -> Result<(), Box<dyn std::error::Error>> {{
     let schema = schema_builder(query, mutation, subscription, shared, &limits).finish();
     let api = Api::new(schema, db.conn.clone(), limits);
     let probe = db::probe(&url).await?;
-    let graphiql = Graphiql::new("{name}").tab("{tab}");
+    let graphiql = Graphiql::new(NAME).tab({tab});
     let app = Application::bind(settings, AppState::new(settings, api, probe, graphiql))?;
     tracing::info!("serving GraphQL at http://{{}}/graphql", app.local_addr());
     app.run_until_stopped().await?;
     Ok(())
 }}
 "#,
-        url = input.url.replace('\\', "\\\\").replace('"', "\\\""),
-        name = input.name,
+        generated = names::doc(&format!(
+            "Generated by `hasone generate` from {}",
+            code(input.url)
+        )),
+        url = names::rust_str(input.url),
+        name = names::rust_str(input.name),
+        tab = names::rust_str(&tab),
     )
 }
 
-/// The found and skipped relations, as a Markdown table.
+/// The found and skipped relations, as a Markdown table: one row each,
+/// three cells, whatever the names (see [`names::markdown`]).
 pub fn report(plan: &Plan) -> String {
     let mut out = String::from("| relation | as | result |\n| --- | --- | --- |\n");
+    let row = |out: &mut String, cells: [&str; 3]| {
+        let cells: Vec<String> = cells.iter().map(|c| names::markdown(c)).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    };
     let type_of = |table: &str| -> String {
         plan.tables
             .iter()
@@ -385,43 +497,208 @@ pub fn report(plan: &Plan) -> String {
             .map_or_else(|| table.to_owned(), |t| t.type_name.clone())
     };
     for r in &plan.relations {
-        let _ = writeln!(
-            out,
-            "| {}({}) → {}({}) | `{}.{}`, inverse `{}.{}` | has-one: {} |",
-            r.target,
-            r.foreign_key,
-            r.source,
-            r.source_key,
-            type_of(&r.source),
-            r.field,
-            type_of(&r.target),
-            r.inverse,
-            r.kind.label()
+        row(
+            &mut out,
+            [
+                &format!(
+                    "`{}({})` → `{}({})`",
+                    names::plain(&r.target),
+                    names::plain(&r.foreign_key),
+                    names::plain(&r.source),
+                    names::plain(&r.source_key)
+                ),
+                &format!(
+                    "{}, inverse {}",
+                    code(&format!("{}.{}", type_of(&r.source), r.field)),
+                    code(&format!("{}.{}", type_of(&r.target), r.inverse))
+                ),
+                &format!("has-one: {}", r.kind.label()),
+            ],
         );
     }
     for (what, why) in &plan.skipped_relations {
-        let _ = writeln!(out, "| {what} | – | skipped: {why} |");
+        row(&mut out, [what, "–", &format!("skipped: {why}")]);
     }
     for (table, why) in &plan.skipped_tables {
-        let _ = writeln!(out, "| table {table} | – | skipped: {why} |");
+        row(
+            &mut out,
+            [
+                &format!("table {}", code(table)),
+                "–",
+                &format!("skipped: {why}"),
+            ],
+        );
     }
     out
 }
 
 fn readme(input: &Input) -> String {
     format!(
-        "# {name}\n\nGenerated by `hasone generate` from `{url}`.\n\n```sh\ncargo run --release\n```\n\nserves GraphQL and GraphiQL at <http://127.0.0.1:8080/graphql> over that\ndatabase (`DATABASE_URL` and every other setting of hasone: `--help`).\nRun `hasone generate` again after the database changes (`--check` says\nwhether it has).\n\n## Tables\n\n{tables}\n## Relations\n\n{report}",
-        name = input.name,
-        url = input.url,
+        "# {name}\n\n{generated}\n\n```sh\ncargo run --release\n```\n\nserves GraphQL and GraphiQL at <http://127.0.0.1:8080/graphql> over that\ndatabase (`DATABASE_URL` and every other setting of hasone: `--help`).\nRun `hasone generate` again after the database changes (`--check` says\nwhether it has).\n\n## Tables\n\n{tables}\n## Relations\n\n{report}",
+        name = names::markdown(input.name),
+        generated = names::markdown(&format!(
+            "Generated by `hasone generate` from {}.",
+            code(input.url)
+        )),
         tables = input
             .plan
             .tables
             .iter()
             .map(|t| format!(
-                "- `{}`: `{}`, `{}(id:)`, `{}(first:, after:)`\n",
-                t.name, t.type_name, t.single, t.list
+                "- {}\n",
+                names::markdown(&format!(
+                    "{}: {}, {}, {}",
+                    code(&t.name),
+                    code(&t.type_name),
+                    code(&format!("{}(id:)", t.single)),
+                    code(&format!("{}(first:, after:)", t.list))
+                ))
             ))
             .collect::<String>(),
         report = report(input.plan),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::sea_query::{Alias, ColumnDef, ForeignKey};
+
+    use super::*;
+    use crate::analyse::{Filter, TablePlan};
+    use crate::model;
+
+    /// A table with an integer key `id`, and a unique foreign key `column`
+    /// to `to(id)`.
+    fn statement(name: &str, fk: Option<(&str, &str)>) -> TableCreateStatement {
+        let mut table = Table::create();
+        table.table(Alias::new(name)).col(
+            ColumnDef::new(Alias::new("id"))
+                .integer()
+                .not_null()
+                .primary_key(),
+        );
+        if let Some((column, to)) = fk {
+            table
+                .col(ColumnDef::new(Alias::new(column)).integer().unique_key())
+                .foreign_key(
+                    ForeignKey::create()
+                        .from(Alias::new(name), Alias::new(column))
+                        .to(Alias::new(to), Alias::new("id")),
+                );
+        }
+        table.to_owned()
+    }
+
+    fn generate(
+        statements: &[TableCreateStatement],
+        plan: &Plan,
+    ) -> Result<BTreeMap<String, String>, Error> {
+        files(&Input {
+            name: "shop",
+            url: "sqlite://shop.db",
+            statements,
+            plan,
+            sources: &Sources {
+                hasone: "..".to_owned(),
+            },
+        })
+    }
+
+    #[test]
+    fn entity_files_are_named_as_their_modules_are_declared() {
+        let statements = [
+            statement("crate", Some(("self_id", "self"))),
+            statement("self", None),
+            statement("type", None),
+            statement("customers", None),
+            statement("carts", Some(("customer_id", "customers"))),
+            statement("customers2", Some(("customer_id", "customers"))),
+        ];
+        let tables: Vec<model::Table> = statements.iter().filter_map(model::Table::of).collect();
+        let plan = crate::analyse::plan(&tables, &Filter::default());
+        let files = generate(&statements, &plan).expect("generate");
+        let entities: Vec<&str> = files
+            .keys()
+            .filter_map(|k| k.strip_prefix("src/entities/"))
+            .collect();
+        assert_eq!(
+            entities,
+            [
+                "carts.rs",
+                "crate_.rs",
+                "customers.rs",
+                "customers2.rs",
+                "mod.rs",
+                "self_.rs",
+                "type.rs"
+            ]
+        );
+        let index = &files["src/entities/mod.rs"];
+        for module in ["crate_", "self_", "r#type"] {
+            assert!(index.contains(&format!("pub mod {module}")), "{index}");
+        }
+        // sea-orm-codegen would name the key between `crate` and `self`
+        // `Relation::Self`, and `customers2`'s could be the second relation
+        // to `customers`: left out. `carts` keeps its own.
+        assert!(!files["src/entities/crate_.rs"].contains("belongs_to"));
+        assert!(!files["src/entities/self_.rs"].contains("has_one"));
+        assert!(!files["src/entities/customers2.rs"].contains("belongs_to"));
+        assert!(files["src/entities/carts.rs"].contains("belongs_to"));
+        assert!(files["src/associations.rs"].contains(
+            "HasOne::new(\"crate\", entities::self_::Column::Id, entities::crate_::Column::SelfId)"
+        ));
+    }
+
+    #[test]
+    fn a_name_sea_orm_codegen_cannot_take_is_an_error_not_a_panic() {
+        // A plan that serves a table the analysis would skip.
+        let statements = [statement("2fa", None)];
+        let mut plan = Plan::default();
+        plan.tables.push(TablePlan {
+            name: "2fa".to_owned(),
+            module: "fa".to_owned(),
+            type_name: "Fa".to_owned(),
+            single: "fa".to_owned(),
+            list: "fas".to_owned(),
+        });
+        match generate(&statements, &plan) {
+            Err(Error::Codegen(message)) => {
+                assert!(message.contains("is not a valid Ident"), "{message}");
+                assert!(message.contains("`2fa`"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn generated_text_escapes_every_name() {
+        let statements = [statement("owners", None)];
+        let tables: Vec<model::Table> = statements.iter().filter_map(model::Table::of).collect();
+        let plan = crate::analyse::plan(&tables, &Filter::default());
+        let input = Input {
+            name: "shop",
+            url: "sqlite://a\"b\\c\n|`d`.db",
+            statements: &statements,
+            plan: &plan,
+            sources: &Sources {
+                hasone: "../a \"b\\".to_owned(),
+            },
+        };
+        let main = main_rs(&input);
+        assert!(
+            main.contains("const DEFAULT_DATABASE_URL: &str = \"sqlite://a\\\"b\\\\c\\n|`d`.db\";"),
+            "{main}"
+        );
+        assert!(main.starts_with("//! Generated by `hasone generate` from `sqlite://a\"b\\\\c\\n\\|\\u{60}d\\u{60}.db`: every table with a\n"), "{main}");
+        let toml = cargo_toml(&input);
+        assert!(
+            toml.contains("hasone = { path = \"../a \\\"b\\\\/hasone\" }"),
+            "{toml}"
+        );
+        let readme = readme(&input);
+        assert!(
+            readme.contains("from `sqlite://a\"b\\\\c\\n\\|\\u{60}d\\u{60}.db`."),
+            "{readme}"
+        );
+    }
 }

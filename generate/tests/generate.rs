@@ -7,6 +7,13 @@
 //! workspace's target directory (only the generated crate compiles), runs
 //! it, and checks over HTTP: field names, get/set/create per kind of key,
 //! and the SQL statements per request from the server's log.
+//!
+//! `hostile::*::hostile_names` does the same for the names of
+//! `tests/schema/hostile-*.sql` (issue 22): keywords, leading digits,
+//! underscores only, quotes, newlines with Rust code, Markdown, unicode,
+//! case-only clashes, GraphQL built-ins. Every table is served under valid,
+//! escaped names or skipped with its reason; the project builds and serves,
+//! and nothing from the database is code in it.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -21,11 +28,23 @@ fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn fixture(backend: Backend) -> &'static str {
-    match backend {
-        Backend::Sqlite => include_str!("schema/sqlite.sql"),
-        Backend::Postgres => include_str!("schema/postgres.sql"),
-        Backend::Mysql => include_str!("schema/mysql.sql"),
+/// The schema a test starts from.
+#[derive(Clone, Copy)]
+enum Fixture {
+    /// The shop: every kind of relation.
+    Shop,
+    /// Hostile names.
+    Hostile,
+}
+
+fn fixture(backend: Backend, which: Fixture) -> &'static str {
+    match (which, backend) {
+        (Fixture::Shop, Backend::Sqlite) => include_str!("schema/sqlite.sql"),
+        (Fixture::Shop, Backend::Postgres) => include_str!("schema/postgres.sql"),
+        (Fixture::Shop, Backend::Mysql) => include_str!("schema/mysql.sql"),
+        (Fixture::Hostile, Backend::Sqlite) => include_str!("schema/hostile-sqlite.sql"),
+        (Fixture::Hostile, Backend::Postgres) => include_str!("schema/hostile-postgres.sql"),
+        (Fixture::Hostile, Backend::Mysql) => include_str!("schema/hostile-mysql.sql"),
     }
 }
 
@@ -89,7 +108,7 @@ fn cargo(args: &[&str], dir: &Path) {
     );
 }
 
-async fn run_test<F, Fut>(backend: Backend, _: (), test: F)
+async fn run_test<F, Fut>(backend: Backend, which: Fixture, test: F)
 where
     F: FnOnce(Backend, String) -> Fut,
     Fut: Future<Output = ()>,
@@ -98,7 +117,7 @@ where
         return;
     };
     let db = Database::connect(&database.url).await.expect("connect");
-    for statement in fixture(backend).split(";\n").map(str::trim) {
+    for statement in fixture(backend, which).split(";\n").map(str::trim) {
         let sql: String = statement
             .lines()
             .filter(|l| !l.trim_start().starts_with("--"))
@@ -115,7 +134,12 @@ where
     database.drop_all().await;
 }
 
-backend_tests!(run = run_test; options = (); generate_build_and_serve);
+backend_tests!(run = run_test; options = Fixture::Shop; generate_build_and_serve);
+
+mod hostile {
+    use super::*;
+    backend_tests!(run = crate::run_test; options = crate::Fixture::Hostile; hostile_names);
+}
 
 async fn generate_build_and_serve(backend: Backend, url: String) {
     let name = format!("generated-{}", format!("{backend:?}").to_lowercase());
@@ -160,9 +184,9 @@ async fn generate_build_and_serve(backend: Backend, url: String) {
             .chain(&plan.skipped_tables)
             .any(|(w, reason)| w.starts_with(what) && reason.contains(why))
     };
-    assert!(skipped("orders(customer_id)", "one-to-many"), "{plan:?}");
+    assert!(skipped("`orders(customer_id)`", "one-to-many"), "{plan:?}");
     assert!(
-        skipped("store_audits(region, code)", "composite foreign key"),
+        skipped("`store_audits(region, code)`", "composite foreign key"),
         "{plan:?}"
     );
     assert!(skipped("audit_log", "no primary key"), "{plan:?}");
@@ -333,4 +357,394 @@ async fn generate_build_and_serve(backend: Backend, url: String) {
         .collect();
     assert!(!fields.contains(&"order"), "{fields:?}");
     assert_eq!(d["audit"], Value::Null);
+}
+
+/// The identifiers of Rust source outside comments, string and character
+/// literals (raw identifiers without their `r#`): what is code in it.
+fn code_identifiers(source: &str) -> Vec<String> {
+    let chars: Vec<char> = source.chars().collect();
+    let at = |i: usize| chars.get(i).copied().unwrap_or('\0');
+    let mut idents = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '/' && at(i + 1) == '/' {
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
+        } else if c == '/' && at(i + 1) == '*' {
+            let mut depth = 0;
+            while i < chars.len() {
+                if chars[i] == '/' && at(i + 1) == '*' {
+                    depth += 1;
+                    i += 2;
+                } else if chars[i] == '*' && at(i + 1) == '/' {
+                    depth -= 1;
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+        } else if c == 'r'
+            && (at(i + 1) == '"' || (at(i + 1) == '#' && matches!(at(i + 2), '#' | '"')))
+        {
+            // A raw string: r"…", r#"…"#.
+            i += 1;
+            let mut hashes = 0;
+            while at(i) == '#' {
+                hashes += 1;
+                i += 1;
+            }
+            i += 1;
+            while i < chars.len() && !(chars[i] == '"' && (1..=hashes).all(|h| at(i + h) == '#')) {
+                i += 1;
+            }
+            i += 1 + hashes;
+        } else if c == '"' {
+            i += 1;
+            while i < chars.len() && chars[i] != '"' {
+                i += if chars[i] == '\\' { 2 } else { 1 };
+            }
+            i += 1;
+        } else if c == '\'' {
+            // A character literal, or a lifetime.
+            if at(i + 1) == '\\' {
+                i += 2;
+                while i < chars.len() && chars[i] != '\'' {
+                    i += 1;
+                }
+                i += 1;
+            } else if at(i + 2) == '\'' {
+                i += 3;
+            } else {
+                i += 1;
+            }
+        } else if c.is_alphabetic() || c == '_' {
+            if c == 'r' && at(i + 1) == '#' {
+                i += 2;
+            }
+            let start = i;
+            while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_') {
+                i += 1;
+            }
+            idents.push(chars[start..i].iter().collect());
+        } else {
+            i += 1;
+        }
+    }
+    idents
+}
+
+#[test]
+fn code_identifiers_skip_comments_and_literals() {
+    let source = "/// fn a() {}\n// fn b\n/* c /* d */ e */ fn r#type(x: &'static str) -> char { let _ = \"f \\\" g\"; let _ = r#\"h \"i\"#; '\"' }";
+    assert_eq!(
+        code_identifiers(source),
+        [
+            "fn", "type", "x", "static", "str", "char", "let", "_", "let", "_"
+        ]
+    );
+}
+
+/// The files of a generated project (relative path, content), `target/` left out.
+fn project_files(dir: &Path) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder)
+            .expect("read the project")
+            .flatten()
+        {
+            let path = entry.path();
+            if path.is_dir() {
+                if entry.file_name() != "target" {
+                    folders.push(path);
+                }
+            } else if entry.file_name() != "Cargo.lock" {
+                let content = std::fs::read_to_string(&path).expect("a text file");
+                let relative = path
+                    .strip_prefix(dir)
+                    .expect("inside")
+                    .display()
+                    .to_string();
+                files.push((relative, content));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// `|` of a Markdown table row that separate cells (not `\|`).
+fn cell_separators(row: &str) -> usize {
+    let mut count = 0;
+    let mut escaped = false;
+    for c in row.chars() {
+        match c {
+            '\\' if !escaped => escaped = true,
+            '|' if !escaped => count += 1,
+            _ => escaped = false,
+        }
+        if c != '\\' {
+            escaped = false;
+        }
+    }
+    count
+}
+
+/// A GraphQL name: `[_A-Za-z][_0-9A-Za-z]*`.
+fn is_graphql_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
+        && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
+}
+
+async fn hostile_names(backend: Backend, url: String) {
+    const QUOTED: &str = "quo\"ted | `md` */ <b>x</b>";
+    const NOTES: &str = "notes\nfn hasone_injected_table() {}";
+    const PETS_FK: &str = "owner_id\nfn hasone_injected() {}\n//";
+    let name = format!("hostile-{}", format!("{backend:?}").to_lowercase());
+    let out = workspace().join("target/generated").join(&name);
+    let _ = std::fs::remove_dir_all(&out);
+    let args = GenerateArgs {
+        database_url: url.clone(),
+        out: out.clone(),
+        database_schema: "public".to_owned(),
+        tables: Vec::new(),
+        skip_tables: Vec::new(),
+        name: Some(name.clone()),
+        hasone_path: None,
+        check: false,
+    };
+    // Before issue 22: a panic in sea-orm-codegen ("is not a valid Ident").
+    let outcome = run(&args).await.expect("generate");
+    let plan = &outcome.plan;
+    let report = hasone_generate::write::report(plan);
+
+    // Served under valid names: keywords, quotes, Markdown, a newline.
+    let mut served: Vec<&str> = plan.tables.iter().map(|t| t.name.as_str()).collect();
+    served.sort_unstable();
+    let mut expected = vec![
+        "crate",
+        "owners",
+        "self",
+        "type",
+        "user_profiles",
+        QUOTED,
+        NOTES,
+    ];
+    expected.sort_unstable();
+    assert_eq!(served, expected, "{report}");
+    for t in &plan.tables {
+        for graphql in [&t.type_name, &t.single, &t.list] {
+            assert!(is_graphql_name(graphql), "{t:?}");
+        }
+    }
+    let found: Vec<(&str, &str, &str, Kind)> = plan
+        .relations
+        .iter()
+        .map(|r| {
+            (
+                r.source.as_str(),
+                r.field.as_str(),
+                r.inverse.as_str(),
+                r.kind,
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [("self", "crate", "self", Kind::Nullable)],
+        "{report}"
+    );
+
+    // Skipped, each with its reason; names in reasons stay on one line.
+    let mut skips = vec![
+        ("super", "raw identifier"),
+        ("mod", "`mod.rs`"),
+        ("2fa", "digit"),
+        ("__", "no letters or digits"),
+        ("café", "ASCII"),
+        ("digits", "`2col`"),
+        ("underscores", "`__`"),
+        ("accents", "`prénom`"),
+        ("generations", "`gen`"),
+        ("supers", "`super`"),
+        ("ids", "`id`"),
+        ("UserProfiles", "taken"),
+        ("strings", "`String`"),
+        ("queries", "`Query`"),
+        ("small_keys", "16-bit"),
+        ("pets", "`owner_id\\nfn hasone_injected() {}\\n//`"),
+    ];
+    match backend {
+        Backend::Sqlite => skips.push(("tiny_keys", "8-bit")),
+        Backend::Postgres => skips.extend([("Self", "taken"), ("cases", "`Name`")]),
+        Backend::Mysql => skips.extend([
+            ("Self", "taken"),
+            ("tiny_keys", "8-bit"),
+            ("medium_keys", "24-bit"),
+            ("unsigned_keys", "unsigned"),
+        ]),
+    }
+    for (table, why) in skips {
+        let reason = plan
+            .skipped_tables
+            .iter()
+            .find(|(t, _)| t == table)
+            .map(|(_, reason)| reason.as_str());
+        assert!(
+            reason.is_some_and(|r| r.contains(why)),
+            "{table:?}: {reason:?}, expected {why:?}\n{report}"
+        );
+    }
+    for (what, why) in plan.skipped_relations.iter().chain(&plan.skipped_tables) {
+        assert!(
+            !what.contains(PETS_FK) && !why.contains('\n'),
+            "{what}: {why}"
+        );
+    }
+    // The report is a Markdown table: three cells a row, whatever the names.
+    for row in report.lines() {
+        assert_eq!(cell_separators(row), 4, "{row}");
+    }
+
+    // Nothing from the database is code: the injected functions are no
+    // identifier of any Rust file, and no line of any file starts with them.
+    let files = project_files(&out);
+    assert!(files.iter().any(|(path, _)| path == "src/associations.rs"));
+    for (path, content) in &files {
+        for line in content.lines() {
+            assert!(
+                !line.trim_start().starts_with("fn hasone_injected"),
+                "{path}: {line}"
+            );
+        }
+        if path.ends_with(".rs") {
+            let idents = code_identifiers(content);
+            for injected in ["hasone_injected", "hasone_injected_table"] {
+                assert!(!idents.iter().any(|i| i == injected), "{path}: {injected}");
+            }
+        }
+    }
+    assert!(!files.iter().any(|(path, _)| path.contains('\n')));
+
+    // The same database gives the same files.
+    let again = run(&GenerateArgs {
+        check: true,
+        ..args.clone()
+    })
+    .await
+    .expect("check");
+    assert!(again.changed.is_empty(), "{:?}", again.changed);
+
+    cargo(&["build", "--quiet"], &out);
+    if backend == Backend::Sqlite {
+        cargo(&["clippy", "--quiet", "--", "-D", "warnings"], &out);
+    }
+    let mut child = Command::new(workspace().join("target/debug").join(&name))
+        .env("DATABASE_URL", &url)
+        .env("HASONE_ADDR", "127.0.0.1:0")
+        .env("HASONE_WORKERS", "1")
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start the generated server");
+    let log = ProcessLog::of(&mut child);
+    let url = log.wait_for_address();
+    let served = Served {
+        child,
+        log,
+        url,
+        http: reqwest::Client::new(),
+    };
+
+    // Every name in the schema is a GraphQL name.
+    let (d, _) = served
+        .data(
+            "introspection",
+            "{ __schema { types { name fields { name args { name } } inputFields { name } enumValues { name } } } }",
+        )
+        .await;
+    let mut names = Vec::new();
+    for ty in d["__schema"]["types"].as_array().into_iter().flatten() {
+        names.extend(ty["name"].as_str());
+        for list in ["fields", "inputFields", "enumValues"] {
+            for item in ty[list].as_array().into_iter().flatten() {
+                names.extend(item["name"].as_str());
+                for arg in item["args"].as_array().into_iter().flatten() {
+                    names.extend(arg["name"].as_str());
+                }
+            }
+        }
+    }
+    assert!(names.len() > 100, "{d}");
+    for n in names {
+        assert!(is_graphql_name(n), "{n:?}");
+    }
+
+    // Keyword tables and columns, and their has-one, read and written.
+    let (d, _) = served
+        .data(
+            "keywords",
+            "{ selfList(first: 5) { edges { node { type typename crate { match selfId self { type } } } } } typeList(first: 5) { edges { node { fn displayName self } } } }",
+        )
+        .await;
+    assert_eq!(
+        d,
+        json!({
+            "selfList": { "edges": [{ "node": { "type": "first", "typename": "mine", "crate": { "match": 7, "selfId": "Self:1", "self": { "type": "first" } } } }] },
+            "typeList": { "edges": [{ "node": { "fn": "f", "displayName": "shown", "self": "me" } }] }
+        })
+    );
+    let (d, _) = served
+        .data(
+            "create-crate",
+            "mutation { createSelfCrate(selfId: \"1\", input: { match: 8 }) { crate { match } previous { match } } }",
+        )
+        .await;
+    assert_eq!(
+        d["createSelfCrate"],
+        json!({ "crate": { "match": 8 }, "previous": { "match": 7 } })
+    );
+
+    // A table whose name holds quotes, a backtick, `|`, `*/` and HTML:
+    // quoted in SQL, read and written.
+    let quoted = plan
+        .tables
+        .iter()
+        .find(|t| t.name == QUOTED)
+        .expect("served");
+    let (d, _) = served
+        .data(
+            "quoted",
+            &format!(
+                "mutation {{ create{}(input: {{ note: \"second\" }}) {{ note }} }}",
+                quoted.type_name
+            ),
+        )
+        .await;
+    assert_eq!(
+        d,
+        json!({ format!("create{}", quoted.type_name): { "note": "second" } })
+    );
+    let (d, _) = served
+        .data(
+            "quoted-list",
+            &format!(
+                "{{ {}(first: 5) {{ totalCount edges {{ node {{ note }} }} }} }}",
+                quoted.list
+            ),
+        )
+        .await;
+    assert_eq!(
+        d[&quoted.list],
+        json!({ "totalCount": 2, "edges": [{ "node": { "note": "quoted" } }, { "node": { "note": "second" } }] })
+    );
 }
