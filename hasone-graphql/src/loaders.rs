@@ -4,7 +4,10 @@
 //! dropped with it: nothing is cached or batched across requests (or users).
 //! A loader is a newtype around the connection whose batch function is the
 //! has-one core's [`hasone::load`]: one `SELECT` per (lookup, conditions,
-//! schema) group of the keys gathered in one batching window.
+//! schema) group of the keys gathered in one batching window, run on a
+//! task of its own ([`crate::statements::detached`]), so that a request
+//! that stops being polled (a subscription of a client that does not
+//! read) never keeps a pooled connection.
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
@@ -18,6 +21,7 @@ use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
 
 use crate::assoc::Found;
 use crate::ops::{LoadError, RowModel};
+use crate::statements::detached;
 
 /// Keys gathered beyond this many are loaded in another statement.
 const MAX_BATCH: usize = 1000;
@@ -46,8 +50,26 @@ impl<T: EntityTrait> BatchFn<Key<T>, Loaded<T>> for TargetBatch<T> {
             keys = keys.len(),
             "batch load"
         );
-        hasone::load(&self.db, keys).await
+        // On a task of its own: see `detached`.
+        let (db, owned) = (self.db.clone(), keys.to_vec());
+        match detached(async move { hasone::load(&db, &owned).await }).await {
+            Ok(loaded) => loaded,
+            Err(err) => failed(keys, &err),
+        }
     }
+}
+
+/// Every key of a batch whose task failed (it panicked, or the runtime is
+/// stopping), with that error.
+fn failed<T: EntityTrait>(
+    keys: &[Key<T>],
+    err: &tokio::task::JoinError,
+) -> HashMap<Key<T>, Loaded<T>> {
+    tracing::error!(error = %err, "a batch load's task failed");
+    let err = Arc::new(DbErr::Custom(format!("a batch load's task failed: {err}")));
+    keys.iter()
+        .map(|key| (key.clone(), Err(err.clone())))
+        .collect()
 }
 
 /// The cache of loaded keys, which every field of the request looks up.
@@ -88,11 +110,15 @@ where
             keys = self.keys.len(),
             "prefetch load"
         );
-        let loads = self
-            .keys
-            .chunks(MAX_BATCH)
-            .map(|keys| hasone::load(&loaders.db, keys));
-        let loaded = join_all(loads).await;
+        // On a task of its own: see `detached`.
+        let (db, keys) = (loaders.db.clone(), Arc::new(self.keys));
+        let wanted = keys.clone();
+        let loaded = detached(async move {
+            let loads = wanted.chunks(MAX_BATCH).map(|keys| hasone::load(&db, keys));
+            join_all(loads).await
+        })
+        .await
+        .unwrap_or_else(|err| vec![failed(&keys, &err)]);
         loaders.with_known::<T, _>(|known| {
             for (key, row) in loaded.into_iter().flatten() {
                 known.insert(key, row.map(|m| m.map(|m| Arc::new(m) as RowModel)));

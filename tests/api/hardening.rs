@@ -55,6 +55,20 @@ mod with_timeout {
     );
 }
 
+/// A statement timeout well inside the request timeout.
+fn short_statements(settings: &mut Settings) {
+    settings.server.pool.db_statement_timeout_ms = 200;
+    settings.server.limits.request_timeout_ms = 1_000;
+}
+
+mod with_statement_timeout {
+    use super::*;
+    backend_tests!(
+        options = Options { configure: short_statements, ..Options::default() };
+        a_set_that_waits_for_a_lock_past_its_bound_is_timeout,
+    );
+}
+
 async fn post(
     app: &TestApp,
     body: &str,
@@ -332,6 +346,45 @@ async fn introspection_can_be_switched_off(app: TestApp) -> TestApp {
         .data("{ user(id: 1) { id __typename } }", json!({}))
         .await;
     assert_eq!(d["user"]["id"], json!("User:1"));
+    app
+}
+
+/// A contended `set` waits for the source's lock, up to a bound, and then
+/// answers with that bound's code (docs/subscriptions.md, "Mutations
+/// beside subscriptions"): the statement timeout on PostgreSQL and
+/// MariaDB (the `SELECT … FOR UPDATE` is cancelled), the request timeout
+/// on SQLite, which has no statement timeout. `TIMEOUT` both ways, never
+/// `INTERNAL` or `CONFLICT`, and nothing committed.
+async fn a_set_that_waits_for_a_lock_past_its_bound_is_timeout(app: TestApp) -> TestApp {
+    let before = app.snapshot().await;
+    let lock = lock_user_1(&app).await;
+    let resp = app
+        .gql(
+            "mutation { setUserProfile(userId: 1, profileId: null) { user { id } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        resp["errors"][0]["extensions"]["code"],
+        json!("TIMEOUT"),
+        "{resp}"
+    );
+    let message = resp["errors"][0]["message"].as_str().unwrap_or_default();
+    let bound = match app.backend {
+        hasone_tests::Backend::Sqlite => "the request took longer than 1000 ms",
+        _ => "a database statement ran over the statement timeout",
+    };
+    assert_eq!(message, bound, "{resp}");
+    lock.rollback().await.expect("unlock");
+    assert_eq!(app.snapshot().await, before);
+    // Nothing holds the source now: the same `set` waits for nothing.
+    let resp = app
+        .gql(
+            "mutation { setUserProfile(userId: 1, profileId: null) { user { id } } }",
+            json!({}),
+        )
+        .await;
+    assert!(resp.get("errors").is_none(), "{resp}");
     app
 }
 

@@ -19,6 +19,7 @@ use crate::ids::global_id;
 use crate::names::{and_list, article, camel, pascal};
 use crate::ops::RowModel;
 use crate::registry::{AssocSpec, ColumnRole, ObjectSpec, Registry};
+use crate::statements::detached;
 use crate::value::ColumnKind;
 
 /// What a mutation field does.
@@ -433,43 +434,51 @@ async fn commit_link(
     op: Op,
 ) -> Result<LinkedRows, ApiError> {
     let shared = shared(ctx)?;
-    let changes = &shared.changes;
-    hasone::retrying(|| async {
-        let txn = begin_write(&shared.db).await?;
-        let source = source.clone();
-        let linked = match &op {
-            Op::Set(target) => {
-                assoc
-                    .ops
-                    .set_in(&txn, source, target.clone(), schema)
-                    .await?
+    let (db, changes, schema) = (shared.db.clone(), shared.changes.clone(), schema.cloned());
+    // On a task of its own (see `detached`): the transaction holds a
+    // connection and the source's row lock until it ends, whether or not
+    // the request is polled meanwhile.
+    let linked = detached(async move {
+        let schema = schema.as_ref();
+        hasone::retrying(|| async {
+            let txn = begin_write(&db).await?;
+            let source = source.clone();
+            let linked = match &op {
+                Op::Set(target) => {
+                    assoc
+                        .ops
+                        .set_in(&txn, source, target.clone(), schema)
+                        .await?
+                }
+                Op::Create(values) => {
+                    assoc
+                        .ops
+                        .create_in(&txn, source, values.clone(), schema)
+                        .await?
+                }
+            };
+            let mut published = Vec::new();
+            if linked.changed && changes.enabled() {
+                published.push(Change::of(
+                    registry,
+                    assoc,
+                    schema,
+                    &linked.source,
+                    linked.target.as_ref(),
+                    linked.previous.as_ref(),
+                ));
+                if let (Some(before), Some(after)) = (&linked.target_before, &linked.target) {
+                    published.extend(taken(registry, assoc, schema, &txn, before, after).await?);
+                }
             }
-            Op::Create(values) => {
-                assoc
-                    .ops
-                    .create_in(&txn, source, values.clone(), schema)
-                    .await?
-            }
-        };
-        let mut published = Vec::new();
-        if linked.changed && changes.enabled() {
-            published.push(Change::of(
-                registry,
-                assoc,
-                schema,
-                &linked.source,
-                linked.target.as_ref(),
-                linked.previous.as_ref(),
-            ));
-            if let (Some(before), Some(after)) = (&linked.target_before, &linked.target) {
-                published.extend(taken(registry, assoc, schema, &txn, before, after).await?);
-            }
-        }
-        changes.commit(txn, published).await?;
-        Ok(linked)
+            changes.commit(txn, published).await?;
+            Ok(linked)
+        })
+        .await
     })
     .await
-    .map_err(core_error(registry))
+    .map_err(|e| ApiError::internal(&e))?;
+    linked.map_err(core_error(registry))
 }
 
 /// The changes of the link `set` took its target from: the target's former
@@ -599,11 +608,11 @@ async fn insert(
         let given = args.get(&column.field).unwrap_or(&GqlValue::Null);
         values.push((index, column_value(column, given)?));
     }
-    let db = &shared(ctx)?.db;
-    let model = object
-        .ops
-        .insert(db, values)
+    let db = shared(ctx)?.db.clone();
+    // On a task of its own: see `detached`.
+    let model = detached(async move { registry.objects[o].ops.insert(&db, values).await })
         .await
+        .map_err(|e| ApiError::internal(&e))?
         .map_err(core_error(registry))?;
     let row = Row::new(registry, o, model, None);
     resolve_child(ctx, &Some(row)).await
@@ -612,12 +621,11 @@ async fn insert(
 /// The tenant schemas in which hasone applies `ON DELETE` and `ON UPDATE`
 /// itself: on SQLite, whose attached files have no foreign keys between
 /// them; none elsewhere (the database does it).
-fn schemas_without_foreign_keys<'a>(ctx: &Context<'a>) -> Result<&'a [SchemaName], ApiError> {
-    let shared = shared(ctx)?;
-    Ok(match shared.db.get_database_backend() {
-        DbBackend::Sqlite => shared.allowlist.names(),
-        _ => &[],
-    })
+fn schemas_without_foreign_keys(shared: &Shared) -> Vec<SchemaName> {
+    match shared.db.get_database_backend() {
+        DbBackend::Sqlite => shared.allowlist.names().to_vec(),
+        _ => Vec::new(),
+    }
 }
 
 fn cascades(registry: &'static Registry, object: usize) -> Vec<&'static dyn AssociationOps> {
@@ -646,7 +654,26 @@ async fn update(
     let args = Args::of(ctx)?;
     let id = required(id_arg(registry, o, &args, "id", None)?, "id")?;
     let values = input_values(object, args.get("input"), true)?;
-    let shared = shared(ctx)?;
+    let shared = shared(ctx)?.clone();
+    // On a task of its own: see `detached`.
+    let updated = detached(update_in(registry, o, shared, id, values))
+        .await
+        .map_err(|e| ApiError::internal(&e))??;
+    let model = updated.ok_or_else(|| not_found(object, &args))?;
+    let row = Row::new(registry, o, model, None);
+    resolve_child(ctx, &Some(row)).await
+}
+
+/// [`update`]'s transaction: the row as it reads after the update, `None`
+/// when there is no such row.
+async fn update_in(
+    registry: &'static Registry,
+    o: usize,
+    shared: Shared,
+    id: Value,
+    values: Vec<(usize, Value)>,
+) -> Result<Option<RowModel>, ApiError> {
+    let object = &registry.objects[o];
     let fail = core_error(registry);
     let txn = begin_write(&shared.db).await?;
     // A source key that changes can unlink (set to null, `ON UPDATE
@@ -667,7 +694,7 @@ async fn update(
         && let Some(row) = object.ops.lock_in(&txn, id.clone()).await?
     {
         for assoc in &watched {
-            for schema in schemas_of(registry, shared) {
+            for schema in schemas_of(registry, &shared) {
                 let linked = assoc.ops.current_in(&txn, &row, schema).await;
                 if let Some(target) = linked? {
                     before.push((*assoc, schema.cloned(), target));
@@ -675,18 +702,20 @@ async fn update(
             }
         }
     }
-    let model = object
+    let updated = object
         .ops
         .update_in(
             &txn,
             id,
             values,
             &cascades(registry, o),
-            schemas_without_foreign_keys(ctx)?,
+            &schemas_without_foreign_keys(&shared),
         )
         .await
-        .map_err(&fail)?
-        .ok_or_else(|| not_found(object, &args))?;
+        .map_err(&fail)?;
+    let Some(model) = updated else {
+        return Ok(None);
+    };
     let mut published = Vec::new();
     for (assoc, schema, target) in before {
         let now = assoc.ops.current_in(&txn, &model, schema.as_ref()).await;
@@ -705,8 +734,7 @@ async fn update(
         }
     }
     shared.changes.commit(txn, published).await?;
-    let row = Row::new(registry, o, model, None);
-    resolve_child(ctx, &Some(row)).await
+    Ok(Some(model))
 }
 
 /// The default schema, and the tenant schemas when the registry has them.
@@ -731,14 +759,32 @@ async fn delete(
     let args = Args::of(ctx)?;
     let id = required(id_arg(registry, o, &args, "id", None)?, "id")?;
     let rendered = object.ops.render_key(&id).unwrap_or_default();
-    let shared = shared(ctx)?;
+    let shared = shared(ctx)?.clone();
+    // On a task of its own: see `detached`.
+    let deleted = detached(delete_in(registry, o, shared, id))
+        .await
+        .map_err(|e| ApiError::internal(&e))??;
+    if !deleted {
+        return Err(not_found(object, &args));
+    }
+    Ok(GqlValue::String(global_id(&object.name, &rendered, None)))
+}
+
+/// [`delete`]'s transaction: whether there was such a row.
+async fn delete_in(
+    registry: &'static Registry,
+    o: usize,
+    shared: Shared,
+    id: Value,
+) -> Result<bool, ApiError> {
+    let object = &registry.objects[o];
     let fail = core_error(registry);
     let txn = begin_write(&shared.db).await?;
     let Some(row) = object.ops.lock_in(&txn, id).await? else {
-        return Err(not_found(object, &args));
+        return Ok(false);
     };
     let links = if shared.changes.enabled() {
-        links_of(registry, o, &row, &txn, shared).await?
+        links_of(registry, o, &row, &txn, &shared).await?
     } else {
         Vec::new()
     };
@@ -748,19 +794,19 @@ async fn delete(
             &txn,
             &row,
             &cascades(registry, o),
-            schemas_without_foreign_keys(ctx)?,
+            &schemas_without_foreign_keys(&shared),
         )
         .await
         .map_err(&fail)?;
     if !deleted {
-        return Err(not_found(object, &args));
+        return Ok(false);
     }
     let changes = links
         .into_iter()
         .map(|link| link.change(registry, &row))
         .collect();
     shared.changes.commit(txn, changes).await?;
-    Ok(GqlValue::String(global_id(&object.name, &rendered, None)))
+    Ok(true)
 }
 
 /// A link of a row being deleted, read before the delete: the change it

@@ -22,6 +22,7 @@ use crate::ids::{cursor, global_id};
 use crate::ops::RowModel;
 use crate::prefetch::Prefetched;
 use crate::registry::{FieldSpec, ObjectSpec, Registry};
+use crate::statements::detached;
 
 /// One row of a registered entity, read in `schema` (`None`: the default
 /// one), with what it is: its object spec in the application's registry,
@@ -469,8 +470,12 @@ impl Page {
                 resolve_list(&ctx_obj, ctx.item, self.rows.iter(), Some(self.rows.len())).await
             }
             "totalCount" => {
-                let spec = &self.registry.objects[self.object];
-                let count = spec.ops.count(loaders(ctx)?.db()).await?;
+                // On a task of its own: see `detached`.
+                let ops = &self.registry.objects[self.object].ops;
+                let db = loaders(ctx)?.db().clone();
+                let count = detached(async move { ops.count(&db).await })
+                    .await
+                    .map_err(|e| ApiError::internal(&e))??;
                 return Ok(Some(Value::from(count)));
             }
             _ => return Ok(None),
