@@ -20,8 +20,10 @@
 use std::time::{Duration, Instant};
 
 use hasone_testkit::ServerProcess;
+use hasone_testkit::stalled::{self, stalled_client};
+use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpSocket, TcpStream};
+use tokio::net::TcpStream;
 
 /// Subscriptions on the stalled socket.
 const SUBSCRIPTIONS: usize = 50;
@@ -36,105 +38,27 @@ fn start(name: &str, env: &[(&str, &str)]) -> ServerProcess {
     ServerProcess::start(env!("CARGO_BIN_EXE_hasone"), name, env)
 }
 
-/// A masked client text frame.
-fn text_frame(text: &str) -> Vec<u8> {
-    let payload = text.as_bytes();
-    let mut frame = vec![0x81];
-    match payload.len() {
-        n @ 0..=125 => frame.push(0x80 | n as u8),
-        n @ 126..=0xFFFF => {
-            frame.push(0x80 | 126);
-            frame.extend((n as u16).to_be_bytes());
-        }
-        n => {
-            frame.push(0x80 | 127);
-            frame.extend((n as u64).to_be_bytes());
-        }
-    }
-    let mask = [0x5A, 0xC3, 0x19, 0x7E];
-    frame.extend(mask);
-    frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
-    frame
-}
-
-/// Reads until `needle` has come (bounded).
-async fn read_until(stream: &mut TcpStream, needle: &[u8]) -> Vec<u8> {
-    let mut got = Vec::new();
-    let mut buf = [0u8; 4096];
-    let deadline = Instant::now() + BOUND;
-    while !got.windows(needle.len()).any(|w| w == needle) {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match tokio::time::timeout(left, stream.read(&mut buf)).await {
-            Ok(Ok(n)) if n > 0 => got.extend_from_slice(&buf[..n]),
-            other => panic!(
-                "waiting for {:?}: {other:?} after {:?}",
-                String::from_utf8_lossy(needle),
-                String::from_utf8_lossy(&got)
-            ),
-        }
-    }
-    got
-}
-
-/// Opens a WebSocket with a 4 KiB receive buffer, subscribes, sends the
-/// mutations, and from then on reads nothing.
-async fn stalled_subscriber(addr: &str) -> TcpStream {
-    let socket = TcpSocket::new_v4().expect("socket");
-    socket.set_recv_buffer_size(4096).expect("receive buffer");
-    let mut stream = socket
-        .connect(addr.parse().expect("address"))
-        .await
-        .expect("connect");
-    let upgrade = format!(
-        "GET /graphql HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
-         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\
-         Sec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n"
-    );
-    stream.write_all(upgrade.as_bytes()).await.expect("upgrade");
-    let head = read_until(&mut stream, b"\r\n\r\n").await;
-    assert!(head.starts_with(b"HTTP/1.1 101"), "{head:?}");
-    let init = text_frame(r#"{"type":"connection_init"}"#);
-    stream.write_all(&init).await.expect("init");
-    read_until(&mut stream, b"connection_ack").await;
-    let mut messages = Vec::new();
-    for i in 0..SUBSCRIPTIONS {
-        messages.extend(text_frame(&format!(
-            r#"{{"id":"s{i}","type":"subscribe","payload":{{"query":"subscription {{ userProfileChanged(userId: 1) {{ user {{ id }} profile {{ id }} previous {{ id }} }} }}"}}}}"#
-        )));
-    }
-    for i in 0..MUTATIONS {
+/// The stalled client: its subscriptions, then the mutations that make
+/// their events, over its own socket.
+async fn stalled_subscriber(base: &str) -> TcpStream {
+    let subscribe = "subscription { userProfileChanged(userId: 1) { user { id } profile { id } previous { id } } }";
+    let mut messages: Vec<Value> = (0..SUBSCRIPTIONS)
+        .map(|i| json!({ "id": format!("s{i}"), "type": "subscribe", "payload": { "query": subscribe } }))
+        .collect();
+    messages.extend((0..MUTATIONS).map(|i| {
         let target = if i % 2 == 0 { "1" } else { "null" };
-        messages.extend(text_frame(&format!(
-            r#"{{"id":"m{i}","type":"subscribe","payload":{{"query":"mutation {{ setUserProfile(userId: 1, profileId: {target}) {{ user {{ id }} }} }}"}}}}"#
-        )));
-    }
-    // The server stops reading once it is stuck: the writing is bounded.
-    let _ = tokio::time::timeout(BOUND, stream.write_all(&messages)).await;
-    stream
+        let query = format!(
+            "mutation {{ setUserProfile(userId: 1, profileId: {target}) {{ user {{ id }} }} }}"
+        );
+        json!({ "id": format!("m{i}"), "type": "subscribe", "payload": { "query": query } })
+    }));
+    stalled_client(base, &messages).await
 }
 
-/// The bytes the server's side of `client`'s connection has not sent.
+/// What the server has not sent `client` (0 where `/proc/net/tcp` cannot
+/// be read: the wait below then fails, saying so).
 fn unsent(client: &TcpStream) -> u64 {
-    let (local, peer) = (
-        client.local_addr().expect("local"),
-        client.peer_addr().expect("peer"),
-    );
-    // /proc/net/tcp: "sl local rem st tx_queue:rx_queue …", ports in hex.
-    let (server_end, client_end) = (
-        format!(":{:04X}", peer.port()),
-        format!(":{:04X}", local.port()),
-    );
-    let table = std::fs::read_to_string("/proc/net/tcp").unwrap_or_default();
-    table
-        .lines()
-        .filter_map(|line| {
-            let fields: Vec<&str> = line.split_whitespace().collect();
-            let (ours, theirs, queues) = (fields.get(1)?, fields.get(2)?, fields.get(4)?);
-            (ours.ends_with(&server_end) && theirs.ends_with(&client_end))
-                .then(|| u64::from_str_radix(queues.split(':').next()?, 16).ok())?
-        })
-        .next()
-        .unwrap_or(0)
+    stalled::unsent(client).unwrap_or(0)
 }
 
 /// Waits until the server is stuck sending to `client`.
@@ -183,7 +107,7 @@ async fn a_client_that_stops_reading_is_dropped_after_the_send_timeout() {
         ],
     );
     let addr = server.addr().to_owned();
-    let mut stalled = stalled_subscriber(&addr).await;
+    let mut stalled = stalled_subscriber(&server.base).await;
     wait_stuck(&stalled).await;
     let stuck = Instant::now();
 
@@ -228,8 +152,8 @@ async fn stalled_clients_below_the_connection_limit_never_hold_a_third() {
         ],
     );
     let addr = server.addr().to_owned();
-    let first = stalled_subscriber(&addr).await;
-    let second = stalled_subscriber(&addr).await;
+    let first = stalled_subscriber(&server.base).await;
+    let second = stalled_subscriber(&server.base).await;
     wait_stuck(&first).await;
     wait_stuck(&second).await;
     for _ in 0..3 {

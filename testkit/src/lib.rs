@@ -11,6 +11,7 @@
 //!   SQL statements the server issued for each request.
 //! - [`backend_tests!`]: one `async fn` as three tests, one per backend.
 
+pub mod stalled;
 mod ws;
 pub use ws::{Closed, Subscriber};
 

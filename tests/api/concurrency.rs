@@ -15,17 +15,16 @@
 //! this setting never reaches; so no code at all.
 
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use entities::sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter};
 use entities::{profile, project};
+use hasone_tests::hasone_testkit::stalled::{stalled_client, unsent_between};
 use hasone_tests::{Rng, TestApp, backend_tests, post_json};
 use serde_json::{Value, json};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpSocket, TcpStream};
+use tokio::net::TcpStream;
 
 backend_tests!(
     concurrent_set_and_create_keep_at_most_one_target_per_source,
@@ -204,9 +203,6 @@ const STALLED_SUBSCRIPTIONS: usize = 50;
 /// What the server's side of a stalled client's socket holds unsent, at
 /// least, once the client has stalled it.
 const STALLED_BYTES: u64 = 256 * 1024;
-/// How long the WebSocket handshake may take: only a held server reaches
-/// it.
-const STALL_BOUND: Duration = Duration::from_secs(60);
 
 /// The stalled client's subscription: every event reads the database for
 /// its nested fields (through the subscription's loaders), and is large
@@ -384,102 +380,20 @@ async fn contended_sets_on_one_source_wait_for_it_beside_a_stalled_subscriber(
     app
 }
 
-/// A masked client text frame.
-fn text_frame(text: &str) -> Vec<u8> {
-    let payload = text.as_bytes();
-    let mut frame = vec![0x81];
-    match payload.len() {
-        n @ 0..=125 => frame.push(0x80 | n as u8),
-        n @ 126..=0xFFFF => {
-            frame.push(0x80 | 126);
-            frame.extend((n as u16).to_be_bytes());
-        }
-        n => {
-            frame.push(0x80 | 127);
-            frame.extend((n as u64).to_be_bytes());
-        }
-    }
-    let mask = [0x5A, 0xC3, 0x19, 0x7E];
-    frame.extend(mask);
-    frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
-    frame
-}
-
-/// Reads until `needle` has come (bounded).
-async fn read_until(stream: &mut TcpStream, needle: &[u8]) {
-    let mut got = Vec::new();
-    let mut buf = [0u8; 1024];
-    let deadline = Instant::now() + STALL_BOUND;
-    while !got.windows(needle.len()).any(|w| w == needle) {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match tokio::time::timeout(left, stream.read(&mut buf)).await {
-            Ok(Ok(n)) if n > 0 => got.extend_from_slice(&buf[..n]),
-            other => panic!(
-                "waiting for {:?}: {other:?} after {:?}",
-                String::from_utf8_lossy(needle),
-                String::from_utf8_lossy(&got)
-            ),
-        }
-    }
-}
-
 /// A WebSocket with a 4 KiB receive buffer that subscribes
 /// [`STALLED_SUBSCRIPTIONS`] times to `user`'s profile changes and from
 /// then on reads nothing.
 async fn stalled_subscriber(base_url: &str, user: i32) -> TcpStream {
-    let addr = base_url.trim_start_matches("http://");
-    let socket = TcpSocket::new_v4().expect("socket");
-    socket.set_recv_buffer_size(4096).expect("receive buffer");
-    let mut stream = socket
-        .connect(addr.parse().expect("address"))
-        .await
-        .expect("connect");
-    let upgrade = format!(
-        "GET /graphql HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
-         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\
-         Sec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n"
-    );
-    stream.write_all(upgrade.as_bytes()).await.expect("upgrade");
-    read_until(&mut stream, b"\r\n\r\n").await;
-    stream
-        .write_all(&text_frame(r#"{"type":"connection_init"}"#))
-        .await
-        .expect("init");
-    read_until(&mut stream, b"connection_ack").await;
-    let mut frames = Vec::new();
-    for i in 0..STALLED_SUBSCRIPTIONS {
-        let subscribe = json!({
-            "id": format!("s{i}"),
-            "type": "subscribe",
-            "payload": { "query": stalled_selection(), "variables": { "u": user.to_string() } },
-        });
-        frames.extend(text_frame(&subscribe.to_string()));
-    }
-    stream.write_all(&frames).await.expect("subscribe");
-    stream
-}
-
-/// The bytes the server's side of the connection from `local` to `peer`
-/// has not sent (`/proc/net/tcp`); `None` where that table cannot be read.
-fn unsent(local: SocketAddr, peer: SocketAddr) -> Option<u64> {
-    // "sl local rem st tx_queue:rx_queue …", ports in hex.
-    let (server_end, client_end) = (
-        format!(":{:04X}", peer.port()),
-        format!(":{:04X}", local.port()),
-    );
-    let table = std::fs::read_to_string("/proc/net/tcp").ok()?;
-    Some(
-        table
-            .lines()
-            .filter_map(|line| {
-                let fields: Vec<&str> = line.split_whitespace().collect();
-                let (ours, theirs, queues) = (fields.get(1)?, fields.get(2)?, fields.get(4)?);
-                (ours.ends_with(&server_end) && theirs.ends_with(&client_end))
-                    .then(|| u64::from_str_radix(queues.split(':').next()?, 16).ok())?
+    let messages: Vec<Value> = (0..STALLED_SUBSCRIPTIONS)
+        .map(|i| {
+            json!({
+                "id": format!("s{i}"),
+                "type": "subscribe",
+                "payload": { "query": stalled_selection(), "variables": { "u": user.to_string() } },
             })
-            .next()
-            .unwrap_or(0),
-    )
+        })
+        .collect();
+    stalled_client(base_url, &messages).await
 }
 
 /// How many mutations were `answered` when the server first held
@@ -494,9 +408,9 @@ fn stalled_at(
     let ends = client.local_addr().ok().zip(client.peer_addr().ok());
     async move {
         let (local, peer) = ends?;
-        unsent(local, peer)?;
+        unsent_between(local, peer)?;
         while watching.load(Ordering::Relaxed) {
-            if unsent(local, peer).unwrap_or(0) >= STALLED_BYTES {
+            if unsent_between(local, peer).unwrap_or(0) >= STALLED_BYTES {
                 return Some(Some(answered.load(Ordering::Relaxed)));
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
