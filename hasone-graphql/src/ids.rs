@@ -1,6 +1,6 @@
 //! Relay global ids (`User:42`, `Profile:tenant_a:7`) and cursors, for
-//! primary keys of the types SeaORM derives: `i32`, `i64`, `String`,
-//! `Uuid`.
+//! primary keys of the types SeaORM derives: every integer (`i8` … `i64`,
+//! `u8` … `u64`; ids up to `i64::MAX`), `String`, `Uuid`.
 //!
 //! An `ID` argument takes the global id of the expected type or the bare
 //! row id (`"42"`), so that GraphiQL users can type either. A string key
@@ -35,53 +35,52 @@ pub trait IdValue: Sized + Clone + Debug + PartialEq + Send + Sync + 'static {
     fn to_graphql(&self) -> GqlValue;
 }
 
-impl IdValue for i32 {
-    const SCALAR: &'static str = "Int";
+/// `IdValue` for an integer type: `rowId` is an `Int`; `to_value` is the
+/// variant SeaORM gives a column of that Rust type (`$variant`); any
+/// integer variant of a value in range reads as the type (a `u16` source
+/// key finds a `u32` foreign key), one out of range is no id.
+macro_rules! integer_id {
+    ($($ty:ty => $variant:ident),* $(,)?) => {$(
+        impl IdValue for $ty {
+            const SCALAR: &'static str = "Int";
 
-    fn parse(text: &str) -> Option<Self> {
-        text.parse().ok()
-    }
+            fn parse(text: &str) -> Option<Self> {
+                let id: Self = text.parse().ok()?;
+                // PostgreSQL and SQLite store no integer above `i64::MAX`
+                // (sea-query's binders panic on such a `u64`): no id is
+                // larger, on any backend.
+                (i128::from(id) <= i128::from(i64::MAX)).then_some(id)
+            }
 
-    fn render(&self) -> String {
-        self.to_string()
-    }
+            fn render(&self) -> String {
+                self.to_string()
+            }
 
-    fn from_value(value: &Value) -> Option<Self> {
-        integer(value).and_then(|v| i32::try_from(v).ok())
-    }
+            fn from_value(value: &Value) -> Option<Self> {
+                integer(value).and_then(|v| <$ty>::try_from(v).ok())
+            }
 
-    fn to_value(&self) -> Value {
-        Value::Int(Some(*self))
-    }
+            fn to_value(&self) -> Value {
+                Value::$variant(Some(*self))
+            }
 
-    fn to_graphql(&self) -> GqlValue {
-        GqlValue::from(*self)
-    }
+            fn to_graphql(&self) -> GqlValue {
+                GqlValue::from(*self)
+            }
+        }
+    )*};
 }
 
-impl IdValue for i64 {
-    const SCALAR: &'static str = "Int";
-
-    fn parse(text: &str) -> Option<Self> {
-        text.parse().ok()
-    }
-
-    fn render(&self) -> String {
-        self.to_string()
-    }
-
-    fn from_value(value: &Value) -> Option<Self> {
-        integer(value)
-    }
-
-    fn to_value(&self) -> Value {
-        Value::BigInt(Some(*self))
-    }
-
-    fn to_graphql(&self) -> GqlValue {
-        GqlValue::from(*self)
-    }
-}
+integer_id!(
+    i8 => TinyInt,
+    i16 => SmallInt,
+    i32 => Int,
+    i64 => BigInt,
+    u8 => TinyUnsigned,
+    u16 => SmallUnsigned,
+    u32 => Unsigned,
+    u64 => BigUnsigned,
+);
 
 impl IdValue for String {
     const SCALAR: &'static str = "String";
@@ -139,11 +138,20 @@ impl IdValue for uuid::Uuid {
     }
 }
 
-fn integer(value: &Value) -> Option<i64> {
-    match hasone::normalise(value.clone()) {
-        Value::BigInt(Some(v)) => Some(v),
-        _ => None,
-    }
+/// An integer value of any width, signed or not (`None`: not an integer,
+/// or `NULL`).
+fn integer(value: &Value) -> Option<i128> {
+    Some(match value {
+        Value::TinyInt(Some(v)) => i128::from(*v),
+        Value::SmallInt(Some(v)) => i128::from(*v),
+        Value::Int(Some(v)) => i128::from(*v),
+        Value::BigInt(Some(v)) => i128::from(*v),
+        Value::TinyUnsigned(Some(v)) => i128::from(*v),
+        Value::SmallUnsigned(Some(v)) => i128::from(*v),
+        Value::Unsigned(Some(v)) => i128::from(*v),
+        Value::BigUnsigned(Some(v)) => i128::from(*v),
+        _ => return None,
+    })
 }
 
 /// Escapes `%` and `:` of a rendered row id, for a global id.
@@ -287,6 +295,107 @@ mod tests {
         assert_eq!(global, "Country:a%3Ab%25c");
         assert_eq!(parse_id::<String>(&global, "Country", None), Ok(odd));
         assert_eq!(parse_id::<String>("NO", "Country", None), Ok("NO".into()));
+    }
+
+    /// Every SeaORM integer value of `n`: the variants `n` fits.
+    fn integer_values(n: i128) -> Vec<Value> {
+        let mut values = Vec::new();
+        macro_rules! fits {
+            ($($ty:ty => $variant:ident),*) => {$(
+                if let Ok(v) = <$ty>::try_from(n) {
+                    values.push(Value::$variant(Some(v)));
+                }
+            )*};
+        }
+        fits!(
+            i8 => TinyInt, i16 => SmallInt, i32 => Int, i64 => BigInt,
+            u8 => TinyUnsigned, u16 => SmallUnsigned, u32 => Unsigned, u64 => BigUnsigned
+        );
+        values
+    }
+
+    /// `K`'s ids at its MIN and MAX, from every integer value, and `to_value`.
+    fn integer_key<K>(min: K, max: K, expected: fn(K) -> Value)
+    where
+        K: IdValue + Copy + Into<i128>,
+    {
+        for id in [min, max] {
+            let n: i128 = id.into();
+            if n > i128::from(i64::MAX) {
+                // Above what any backend binds: no id.
+                assert_eq!(K::parse(&id.render()), None, "{n}");
+            } else {
+                assert_eq!(K::parse(&id.render()), Some(id), "{n}");
+                assert_eq!(parse_id::<K>(&format!("T:{n}"), "T", None), Ok(id));
+                assert_eq!(parse_cursor::<K>(&cursor(&id.render())), Some(id));
+            }
+            assert_eq!(id.render(), n.to_string());
+            assert_eq!(id.to_value(), expected(id));
+            assert_eq!(K::from_value(&id.to_value()), Some(id));
+            let values = integer_values(n);
+            assert!(!values.is_empty());
+            for value in values {
+                assert_eq!(K::from_value(&value), Some(id), "{value:?}");
+            }
+            // One past either end: no id, from text or any value.
+            for out in [n - 1, n + 1] {
+                let fits = out >= min.into() && out <= max.into();
+                if fits {
+                    continue;
+                }
+                assert_eq!(K::parse(&out.to_string()), None, "{out}");
+                for value in integer_values(out) {
+                    assert_eq!(K::from_value(&value), None, "{value:?}");
+                }
+            }
+        }
+        assert_eq!(K::SCALAR, "Int");
+        assert_eq!(K::parse(""), None);
+        assert_eq!(K::parse("x"), None);
+        assert_eq!(K::parse("1.5"), None);
+        assert_eq!(K::from_value(&Value::String(Some("1".into()))), None);
+        assert_eq!(K::from_value(&Value::Int(None)), None);
+        assert_eq!(K::from_value(&Value::BigUnsigned(None)), None);
+    }
+
+    #[test]
+    fn integer_keys_of_every_width_read_every_integer_value() {
+        integer_key(i8::MIN, i8::MAX, |v| Value::TinyInt(Some(v)));
+        integer_key(i16::MIN, i16::MAX, |v| Value::SmallInt(Some(v)));
+        integer_key(i32::MIN, i32::MAX, |v| Value::Int(Some(v)));
+        integer_key(i64::MIN, i64::MAX, |v| Value::BigInt(Some(v)));
+        integer_key(u8::MIN, u8::MAX, |v| Value::TinyUnsigned(Some(v)));
+        integer_key(u16::MIN, u16::MAX, |v| Value::SmallUnsigned(Some(v)));
+        integer_key(u32::MIN, u32::MAX, |v| Value::Unsigned(Some(v)));
+        integer_key(u64::MIN, u64::MAX, |v| Value::BigUnsigned(Some(v)));
+        // A `u16` key from a `u32` foreign key, an `i16` from an `i64`.
+        assert_eq!(
+            u16::from_value(&Value::Unsigned(Some(65_535))),
+            Some(65_535)
+        );
+        assert_eq!(u16::from_value(&Value::Unsigned(Some(65_536))), None);
+        assert_eq!(
+            i16::from_value(&Value::BigInt(Some(-32_768))),
+            Some(i16::MIN)
+        );
+        assert_eq!(u32::from_value(&Value::Int(Some(-1))), None);
+        // The largest `u64` id is `i64::MAX`; bad ids are no ids.
+        assert_eq!(
+            u64::parse("9223372036854775807"),
+            Some(9_223_372_036_854_775_807)
+        );
+        assert_eq!(u64::parse("9223372036854775808"), None);
+        assert_eq!(u16::parse("-1"), None);
+        assert_eq!(u16::parse("65536"), None);
+        assert!(matches!(
+            parse_id::<u16>("Site:65536", "Site", None),
+            Err(IdError::NotThisType { .. })
+        ));
+        assert_eq!(
+            u64::MAX.to_graphql(),
+            GqlValue::from(18_446_744_073_709_551_615u64)
+        );
+        assert_eq!(u16::MAX.to_graphql(), GqlValue::from(65_535));
     }
 
     #[test]

@@ -456,6 +456,60 @@ mod tests {
     }
 
     #[test]
+    fn integer_columns_of_every_width_check_their_range() {
+        use ColumnType as C;
+        for (ty, min, max, of) in [
+            (C::TinyInteger, -128, 127, Value::TinyInt(Some(127))),
+            (
+                C::SmallInteger,
+                -32_768,
+                32_767,
+                Value::SmallInt(Some(32_767)),
+            ),
+            (C::TinyUnsigned, 0, 255, Value::TinyUnsigned(Some(255))),
+            (
+                C::SmallUnsigned,
+                0,
+                65_535,
+                Value::SmallUnsigned(Some(65_535)),
+            ),
+            (
+                C::Unsigned,
+                0,
+                4_294_967_295,
+                Value::Unsigned(Some(4_294_967_295)),
+            ),
+            (
+                C::BigUnsigned,
+                0,
+                i64::MAX,
+                Value::BigUnsigned(Some(i64::MAX as u64)),
+            ),
+        ] {
+            let kind = ColumnKind::of(&ty);
+            assert_eq!(kind.graphql_type(), "Int");
+            assert_eq!(kind.from_graphql(&GqlValue::from(max)), Ok(of.clone()));
+            assert_eq!(to_graphql(&of), GqlValue::from(max));
+            assert!(kind.from_graphql(&GqlValue::from(min)).is_ok(), "{ty:?}");
+            assert!(
+                kind.from_graphql(&GqlValue::from(min - 1)).is_err(),
+                "{ty:?}"
+            );
+            if max < i64::MAX {
+                assert!(
+                    kind.from_graphql(&GqlValue::from(max + 1)).is_err(),
+                    "{ty:?}"
+                );
+            }
+            assert_eq!(kind.from_graphql(&GqlValue::Null), Ok(of.as_null()));
+        }
+        // Above `i64::MAX`: refused, as no backend but MySQL could bind it.
+        let big = ColumnKind::of(&C::BigUnsigned);
+        assert!(big.from_graphql(&GqlValue::from(u64::MAX)).is_err());
+        assert!(big.from_graphql(&GqlValue::from(-1)).is_err());
+    }
+
+    #[test]
     fn enums_map_stored_values_to_names() {
         let spec = Arc::new(EnumSpec::of_values(
             "Visibility",

@@ -231,15 +231,35 @@ mod tests {
             Value::TinyInt(Some(7)),
             Value::SmallInt(Some(7)),
             Value::Int(Some(7)),
+            Value::TinyUnsigned(Some(7)),
+            Value::SmallUnsigned(Some(7)),
             Value::Unsigned(Some(7)),
             Value::BigUnsigned(Some(7)),
         ] {
             assert_eq!(normalise(v), wide);
         }
         assert_eq!(normalise(Value::Int(None)), Value::BigInt(None));
+        // The largest of each width, as the database compares them.
+        assert_eq!(
+            normalise(Value::SmallUnsigned(Some(u16::MAX))),
+            normalise(Value::Unsigned(Some(65_535)))
+        );
+        assert_eq!(
+            normalise(Value::Unsigned(Some(u32::MAX))),
+            Value::BigInt(Some(4_294_967_295))
+        );
+        assert_eq!(
+            normalise(Value::BigUnsigned(Some(i64::MAX as u64))),
+            Value::BigInt(Some(i64::MAX))
+        );
+        // Above `i64::MAX`: no signed value equals it, it stays unsigned.
         assert_eq!(
             normalise(Value::BigUnsigned(Some(u64::MAX))),
             Value::BigUnsigned(Some(u64::MAX))
+        );
+        assert_ne!(
+            normalise(Value::BigUnsigned(Some(u64::MAX))),
+            normalise(Value::BigInt(Some(-1)))
         );
         assert_eq!(
             normalise(Value::Char(Some('x'))),

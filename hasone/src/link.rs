@@ -102,6 +102,59 @@ where
         .ok_or_else(|| Error::not_found::<S>(&id))
 }
 
+/// Sets `column` of `model` to `value`, an integer converted to the width
+/// the column's field has (a `u16` source key into a `u32` foreign key);
+/// a value that fits no width the field takes is an error, not a panic.
+fn set_integer<A: ActiveModelTrait>(
+    model: &mut A,
+    column: <A::Entity as EntityTrait>::Column,
+    value: Value,
+) -> Result<(), Error> {
+    let Err(err) = model.try_set(column, value.clone()) else {
+        return Ok(());
+    };
+    for candidate in integer_widths(&value) {
+        if model.try_set(column, candidate).is_ok() {
+            return Ok(());
+        }
+    }
+    Err(err.into())
+}
+
+/// `value`, an integer or an integer `NULL`, as every integer variant that
+/// holds it; nothing for any other value.
+fn integer_widths(value: &Value) -> Vec<Value> {
+    let n: Option<Option<i128>> = match value {
+        Value::TinyInt(v) => Some(v.map(i128::from)),
+        Value::SmallInt(v) => Some(v.map(i128::from)),
+        Value::Int(v) => Some(v.map(i128::from)),
+        Value::BigInt(v) => Some(v.map(i128::from)),
+        Value::TinyUnsigned(v) => Some(v.map(i128::from)),
+        Value::SmallUnsigned(v) => Some(v.map(i128::from)),
+        Value::Unsigned(v) => Some(v.map(i128::from)),
+        Value::BigUnsigned(v) => Some(v.map(i128::from)),
+        _ => None,
+    };
+    let Some(n) = n else {
+        return Vec::new();
+    };
+    macro_rules! widths {
+        ($($ty:ty => $variant:ident),*) => {
+            vec![$(match n {
+                Some(n) => <$ty>::try_from(n).ok().map(|v| Value::$variant(Some(v))),
+                None => Some(Value::$variant(None)),
+            }),*]
+        };
+    }
+    widths!(
+        i8 => TinyInt, i16 => SmallInt, i32 => Int, i64 => BigInt,
+        u8 => TinyUnsigned, u16 => SmallUnsigned, u32 => Unsigned, u64 => BigUnsigned
+    )
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 /// The rows of `T` in `schema` that meet `cond`, locked (`FOR UPDATE`
 /// where the database has it).
 fn locked<T: EntityTrait>(cond: Condition, schema: Option<&SchemaName>) -> Select<T> {
@@ -272,9 +325,9 @@ where
             Some(current) => self.release(txn, current, &key, schema).await?,
             None => (None, false),
         };
-        values.set(self.foreign_key, key);
+        set_integer(&mut values, self.foreign_key, key)?;
         for (col, value) in self.scope {
-            values.set(*col, (*value).into());
+            set_integer(&mut values, *col, (*value).into())?;
         }
         let mut insert = T::insert(values);
         QueryTrait::query(&mut insert).into_table(table::<T>(schema));
@@ -466,5 +519,35 @@ where
             .into_iter()
             .next()
             .ok_or_else(|| Error::not_found::<T>(&pk))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integer_keys_are_offered_in_every_width_that_holds_them() {
+        assert_eq!(
+            integer_widths(&Value::SmallUnsigned(Some(65_535))),
+            [
+                Value::Int(Some(65_535)),
+                Value::BigInt(Some(65_535)),
+                Value::SmallUnsigned(Some(65_535)),
+                Value::Unsigned(Some(65_535)),
+                Value::BigUnsigned(Some(65_535)),
+            ]
+        );
+        assert_eq!(
+            integer_widths(&Value::SmallInt(Some(-1))),
+            [
+                Value::TinyInt(Some(-1)),
+                Value::SmallInt(Some(-1)),
+                Value::Int(Some(-1)),
+                Value::BigInt(Some(-1)),
+            ]
+        );
+        assert_eq!(integer_widths(&Value::Int(None)).len(), 8);
+        assert!(integer_widths(&Value::String(Some("1".into()))).is_empty());
     }
 }

@@ -7,7 +7,7 @@ use hasone_graphql::{
     App, Limits, Mutation, Object, Query, Registry, Shared, Subscription, schema_builder,
 };
 
-use crate::entities::{address, capital, ceo, company, country};
+use crate::entities::{address, capital, ceo, company, country, desk, lamp, meter, site};
 
 pub struct Companies;
 
@@ -21,11 +21,17 @@ impl App for Companies {
                 .entity(Object::<country::Entity>::new("Country").queries("country", "countries"))
                 .entity(Object::<capital::Entity>::new("Capital"))
                 .entity(Object::<address::Entity>::new("Address"))
+                .entity(Object::<site::Entity>::new("Site").queries("site", "sites"))
+                .entity(Object::<meter::Entity>::new("Meter"))
+                .entity(Object::<desk::Entity>::new("Desk").queries("desk", "desks"))
+                .entity(Object::<lamp::Entity>::new("Lamp"))
                 .has_one(&company::CEO)
                 .has_one(&company::ADDRESS)
                 .has_one(&company::HEAD_OFFICE)
                 .has_one(&country::CAPITAL)
-                .has_one(&country::ADDRESS);
+                .has_one(&country::ADDRESS)
+                .has_one(&site::METER)
+                .has_one(&desk::LAMP);
             registry
         });
         &REGISTRY

@@ -1,12 +1,16 @@
-//! An application of hasone's public API alone: five SeaORM entities,
-//! five has-one associations, one registry ([`app`]), served by
+//! An application of hasone's public API alone: nine SeaORM entities,
+//! seven has-one associations, one registry ([`app`]), served by
 //! hasone-actix ([`start`]).
 //!
 //! - `Company.hasOne(Ceo)`: UUID keys, a `NOT NULL` foreign key;
 //! - `Country.hasOne(Capital)`: a text primary key, 64-bit target keys;
 //! - `Company.hasOne(Address, { as: 'headOffice', scope: { kind: 'head' } })`,
 //!   and `address` twice, on `Company` and on `Country`, both with
-//!   `kind = 'mail'`: one target type, one association name, two sources.
+//!   `kind = 'mail'`: one target type, one association name, two sources;
+//! - `Site.hasOne(Meter)`: `u16` and `u32` keys as sea-orm-codegen writes
+//!   them for MySQL (`SMALLINT UNSIGNED`, `INT UNSIGNED`), a `u32` foreign
+//!   key to a `u16` source key;
+//! - `Desk.hasOne(Lamp)`: `i16` keys.
 
 pub mod app;
 pub mod entities;

@@ -7,7 +7,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateTables)]
+        vec![Box::new(CreateTables), Box::new(CreateNarrowKeys)]
     }
 }
 
@@ -182,6 +182,151 @@ impl MigrationTrait for CreateTables {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in ["addresses", "capitals", "countries", "ceos", "companies"] {
+            manager
+                .drop_table(
+                    Table::drop()
+                        .table(Alias::new(table))
+                        .if_exists()
+                        .to_owned(),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+/// Narrow and unsigned integer keys: `sites` (`u16`) and `meters` (`u32`,
+/// its `site_id` a `u32`), `desks` (`i16`) and `lamps` (`desk_id` an
+/// `i16`). SeaORM writes the unsigned types as MariaDB's `SMALLINT
+/// UNSIGNED` and `INT UNSIGNED`; on PostgreSQL, which has none, as
+/// `integer` and `bigint`; on SQLite as integers.
+struct CreateNarrowKeys;
+
+impl MigrationName for CreateNarrowKeys {
+    fn name(&self) -> &str {
+        "m20261207_000001_create_narrow_keys"
+    }
+}
+
+#[derive(DeriveIden)]
+enum Sites {
+    Table,
+    Id,
+    Name,
+}
+
+#[derive(DeriveIden)]
+enum Meters {
+    Table,
+    Id,
+    SiteId,
+    Serial,
+}
+
+#[derive(DeriveIden)]
+enum Desks {
+    Table,
+    Id,
+    Name,
+}
+
+#[derive(DeriveIden)]
+enum Lamps {
+    Table,
+    Id,
+    DeskId,
+    Name,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateNarrowKeys {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(Sites::Table)
+                    .if_not_exists()
+                    .col(
+                        ColumnDef::new(Sites::Id)
+                            .small_unsigned()
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(ColumnDef::new(Sites::Name).string().not_null())
+                    .to_owned(),
+            )
+            .await?;
+        // `site_id` is wider than the key it holds: MariaDB refuses a
+        // foreign key constraint between `SMALLINT UNSIGNED` and `INT
+        // UNSIGNED`, so the unique index alone keeps one meter per site.
+        manager
+            .create_table(
+                Table::create()
+                    .table(Meters::Table)
+                    .if_not_exists()
+                    .col(
+                        ColumnDef::new(Meters::Id)
+                            .unsigned()
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(Meters::SiteId)
+                            .unsigned()
+                            .null()
+                            .unique_key(),
+                    )
+                    .col(ColumnDef::new(Meters::Serial).string().not_null())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(Desks::Table)
+                    .if_not_exists()
+                    .col(
+                        ColumnDef::new(Desks::Id)
+                            .small_integer()
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(ColumnDef::new(Desks::Name).string().not_null())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(Lamps::Table)
+                    .if_not_exists()
+                    .col(
+                        ColumnDef::new(Lamps::Id)
+                            .integer()
+                            .not_null()
+                            .auto_increment()
+                            .primary_key(),
+                    )
+                    .col(
+                        ColumnDef::new(Lamps::DeskId)
+                            .small_integer()
+                            .null()
+                            .unique_key(),
+                    )
+                    .col(ColumnDef::new(Lamps::Name).string().not_null())
+                    .foreign_key(&mut foreign_key(
+                        "fk_lamps_desk_id",
+                        (Lamps::Table, Lamps::DeskId),
+                        (Desks::Table, Desks::Id),
+                        ForeignKeyAction::SetNull,
+                    ))
+                    .to_owned(),
+            )
+            .await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        for table in ["lamps", "desks", "meters", "sites"] {
             manager
                 .drop_table(
                     Table::drop()

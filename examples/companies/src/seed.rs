@@ -9,7 +9,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::prelude::Uuid;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, PaginatorTrait};
 
-use crate::entities::{address, capital, ceo, company, country};
+use crate::entities::{address, capital, ceo, company, country, desk, lamp, meter, site};
 
 /// Companies seeded.
 pub const COMPANIES: u128 = 6;
@@ -98,5 +98,51 @@ pub async fn seed<C: ConnectionTrait>(db: &C) -> Result<bool, DbErr> {
     })
     .exec_without_returning(db)
     .await?;
+    seed_narrow_keys(db).await?;
     Ok(true)
+}
+
+/// Sites 1, 300 and 65535 (`u16::MAX`); meter 4294967295 (`u32::MAX`) of
+/// site 65535, meter 1 of site 1, meter 7 of nobody. Desks -32768, 1 and
+/// 32767 (`i16`'s ends); a lamp on desk 32767 and one on no desk.
+async fn seed_narrow_keys<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
+    for (id, name) in [(1, "Plant"), (300, "Spare site"), (u16::MAX, "Far plant")] {
+        site::Entity::insert(site::ActiveModel {
+            id: Set(id),
+            name: Set(name.into()),
+        })
+        .exec_without_returning(db)
+        .await?;
+    }
+    for (id, site_id) in [(u32::MAX, Some(65_535)), (1, Some(1)), (7, None)] {
+        meter::Entity::insert(meter::ActiveModel {
+            id: Set(id),
+            site_id: Set(site_id),
+            serial: Set(format!("M-{id}")),
+        })
+        .exec_without_returning(db)
+        .await?;
+    }
+    for (id, name) in [
+        (i16::MIN, "Cellar desk"),
+        (1, "Desk 1"),
+        (i16::MAX, "Corner desk"),
+    ] {
+        desk::Entity::insert(desk::ActiveModel {
+            id: Set(id),
+            name: Set(name.into()),
+        })
+        .exec_without_returning(db)
+        .await?;
+    }
+    for (desk_id, name) in [(Some(i16::MAX), "Green lamp"), (None, "Spare lamp")] {
+        lamp::Entity::insert(lamp::ActiveModel {
+            desk_id: Set(desk_id),
+            name: Set(name.into()),
+            ..Default::default()
+        })
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(())
 }

@@ -10,7 +10,7 @@ use hasone_testkit::{Backend, Client, TestDatabase, at, backend_tests};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 
-use hasone_example_companies::entities::{address, ceo};
+use hasone_example_companies::entities::{address, ceo, lamp, meter, site};
 
 /// The example running over its own database.
 struct App {
@@ -76,6 +76,8 @@ backend_tests!(
     one_association_name_on_two_sources_never_mixes,
     pages_cost_one_statement_per_association,
     without_tenancy_nothing_takes_a_schema,
+    unsigned_keys_up_to_their_largest_values,
+    signed_narrow_keys_at_both_ends,
 );
 
 fn company(i: u128) -> String {
@@ -431,4 +433,240 @@ fn the_schema_speaks_of_the_application_alone() {
     ] {
         assert!(sdl.contains(field), "{field}: {sdl}");
     }
+}
+
+/// `Site` (`u16` key) has one `Meter` (`u32` key, `u32` foreign key), at
+/// the largest values of both types, over HTTP. SeaORM reads no unsigned
+/// field on PostgreSQL (`u16 unsupported by sqlx-postgres`; a `u32` reads
+/// an `integer`, the migration writes `bigint`): there, only that.
+async fn unsigned_keys_up_to_their_largest_values(app: App) -> App {
+    if app.backend == Backend::Postgres {
+        let resp = app
+            .gql(
+                "{ sites(first: 1) { edges { node { rowId } } } }",
+                json!({}),
+            )
+            .await;
+        assert_eq!(
+            resp["errors"][0]["extensions"]["code"],
+            json!("INTERNAL"),
+            "{resp}"
+        );
+        // SeaORM itself, without hasone: the rows are there, unreadable.
+        let sites = site::Entity::find().all(&app.db).await;
+        let err = sites.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("u16 unsupported by sqlx-postgres"), "{err}");
+        assert!(meter::Entity::find().all(&app.db).await.is_err());
+        assert_eq!(site::Entity::find().count(&app.db).await.ok(), Some(3));
+        return app;
+    }
+    // A page and every site's meter: two statements; the `u32` foreign key
+    // of meter 4294967295 finds site 65535 and back.
+    let q = "{ sites(first: 10) { edges { node { id rowId meter { id rowId siteId site { rowId } } } } } }";
+    let (resp, statements) = app.gql_counted(q, json!({})).await;
+    assert!(resp.get("errors").is_none(), "{resp}");
+    assert_eq!(statements, 2, "{resp}");
+    let nodes: Vec<Value> = at(&resp, "data.sites.edges")
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect();
+    assert_eq!(
+        nodes,
+        [
+            json!({ "id": "Site:1", "rowId": 1, "meter": { "id": "Meter:1", "rowId": 1, "siteId": "Site:1", "site": { "rowId": 1 } } }),
+            json!({ "id": "Site:300", "rowId": 300, "meter": null }),
+            json!({ "id": "Site:65535", "rowId": 65535, "meter": {
+                "id": "Meter:4294967295", "rowId": 4_294_967_295u32, "siteId": "Site:65535", "site": { "rowId": 65535 } } }),
+        ]
+    );
+    // `node` and `site` by global or bare ids at the largest values.
+    let q =
+        "query($id: ID!) { node(id: $id) { __typename id ... on Meter { rowId site { name } } } }";
+    let d = app.data(q, json!({ "id": "Meter:4294967295" })).await;
+    assert_eq!(at(&d, "node.rowId"), &json!(4_294_967_295u32));
+    assert_eq!(at(&d, "node.site.name"), &json!("Far plant"));
+    let q = "query($id: ID!) { site(id: $id) { rowId meter { serial } } }";
+    let d = app.data(q, json!({ "id": "65535" })).await;
+    assert_eq!(at(&d, "site.meter.serial"), &json!("M-4294967295"));
+    // Ids no `u16` or `u32` holds are bad input, not a database error.
+    for id in ["-1", "65536", "Site:65536", "Site:-1", "Site:1.0"] {
+        assert_eq!(
+            app.error_code(q, json!({ "id": id })).await,
+            "BAD_USER_INPUT",
+            "{id}"
+        );
+    }
+    let set = "mutation($s: ID!, $m: ID) { setSiteMeter(siteId: $s, meterId: $m) { site { rowId meter { rowId } } meter { rowId siteId } previous { rowId siteId } } }";
+    for (s, m) in [
+        ("Site:65536", "Meter:1"),
+        ("Site:1", "Meter:4294967296"),
+        ("Site:1", "-1"),
+    ] {
+        assert_eq!(
+            app.error_code(set, json!({ "s": s, "m": m })).await,
+            "BAD_USER_INPUT",
+            "{s} {m}"
+        );
+    }
+    // `set`: the unlinked meter 7 to site 300.
+    let d = app
+        .data(set, json!({ "s": "Site:300", "m": "Meter:7" }))
+        .await;
+    assert_eq!(at(&d, "setSiteMeter.site.meter.rowId"), &json!(7));
+    assert_eq!(at(&d, "setSiteMeter.meter.siteId"), &json!("Site:300"));
+    assert_eq!(at(&d, "setSiteMeter.previous"), &Value::Null);
+    // Meter 4294967295 moves to site 300: meter 7 is the previous one,
+    // site 65535 is left without.
+    let d = app
+        .data(set, json!({ "s": "300", "m": "4294967295" }))
+        .await;
+    assert_eq!(
+        at(&d, "setSiteMeter.site.meter.rowId"),
+        &json!(4_294_967_295u32)
+    );
+    assert_eq!(
+        at(&d, "setSiteMeter.previous"),
+        &json!({ "rowId": 7, "siteId": null })
+    );
+    let d = app
+        .data(
+            "{ site(id: \"Site:65535\") { meter { rowId } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(at(&d, "site.meter"), &Value::Null);
+    // Unlink.
+    let d = app.data(set, json!({ "s": "Site:300", "m": null })).await;
+    assert_eq!(
+        at(&d, "setSiteMeter.previous"),
+        &json!({ "rowId": 4_294_967_295u32, "siteId": null })
+    );
+    assert_eq!(at(&d, "setSiteMeter.site.meter"), &Value::Null);
+    // `create` with the largest ids an input holds; one past is refused.
+    let create = "mutation($s: ID!, $id: Int!) { createSiteMeter(siteId: $s, input: { id: $id, serial: \"M-new\" }) { meter { id rowId siteId site { rowId } } previous { rowId } } }";
+    let d = app
+        .data(create, json!({ "s": "Site:65535", "id": 4_294_967_294u32 }))
+        .await;
+    assert_eq!(
+        at(&d, "createSiteMeter.meter"),
+        &json!({ "id": "Meter:4294967294", "rowId": 4_294_967_294u32, "siteId": "Site:65535", "site": { "rowId": 65535 } })
+    );
+    assert_eq!(at(&d, "createSiteMeter.previous"), &Value::Null);
+    let stored = meter::Entity::find_by_id(4_294_967_294u32)
+        .one(&app.db)
+        .await
+        .expect("meters")
+        .expect("the new meter");
+    assert_eq!(stored.site_id, Some(65_535));
+    let resp = app
+        .gql(create, json!({ "s": "Site:1", "id": 4_294_967_296u64 }))
+        .await;
+    assert_eq!(
+        resp["errors"][0]["extensions"]["code"],
+        json!("BAD_USER_INPUT"),
+        "{resp}"
+    );
+    let site = "mutation($id: Int!) { createSite(input: { id: $id, name: \"New\" }) { id rowId } }";
+    let d = app.data(site, json!({ "id": 65_534 })).await;
+    assert_eq!(
+        at(&d, "createSite"),
+        &json!({ "id": "Site:65534", "rowId": 65534 })
+    );
+    for id in [65_536, -1] {
+        assert_eq!(
+            app.error_code(site, json!({ "id": id })).await,
+            "BAD_USER_INPUT",
+            "{id}"
+        );
+    }
+    app
+}
+
+/// `Desk` (`i16` key) has one `Lamp` (`i16` foreign key), at both ends of
+/// `i16`, on every backend.
+async fn signed_narrow_keys_at_both_ends(app: App) -> App {
+    let q =
+        "{ desks(first: 10) { edges { node { id rowId lamp { name deskId desk { rowId } } } } } }";
+    let (resp, statements) = app.gql_counted(q, json!({})).await;
+    assert!(resp.get("errors").is_none(), "{resp}");
+    assert_eq!(statements, 2, "{resp}");
+    let nodes: Vec<Value> = at(&resp, "data.desks.edges")
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| e["node"].clone())
+        .collect();
+    assert_eq!(
+        nodes,
+        [
+            json!({ "id": "Desk:-32768", "rowId": -32768, "lamp": null }),
+            json!({ "id": "Desk:1", "rowId": 1, "lamp": null }),
+            json!({ "id": "Desk:32767", "rowId": 32767, "lamp": {
+                "name": "Green lamp", "deskId": "Desk:32767", "desk": { "rowId": 32767 } } }),
+        ]
+    );
+    let q = "query($id: ID!) { node(id: $id) { __typename ... on Desk { rowId name } } }";
+    let d = app.data(q, json!({ "id": "Desk:-32768" })).await;
+    assert_eq!(
+        at(&d, "node"),
+        &json!({ "__typename": "Desk", "rowId": -32768, "name": "Cellar desk" })
+    );
+    let q = "query($id: ID!) { desk(id: $id) { rowId } }";
+    for id in ["32768", "Desk:-32769", "Desk:x"] {
+        assert_eq!(
+            app.error_code(q, json!({ "id": id })).await,
+            "BAD_USER_INPUT",
+            "{id}"
+        );
+    }
+    let spare = lamp::Entity::find()
+        .filter(lamp::Column::DeskId.is_null())
+        .one(&app.db)
+        .await
+        .expect("lamps")
+        .expect("a lamp on no desk");
+    let set = "mutation($d: ID!, $l: ID) { setDeskLamp(deskId: $d, lampId: $l) { desk { lamp { name } } lamp { deskId } previous { name deskId } } }";
+    let d = app
+        .data(
+            set,
+            json!({ "d": "Desk:-32768", "l": format!("Lamp:{}", spare.id) }),
+        )
+        .await;
+    assert_eq!(at(&d, "setDeskLamp.desk.lamp.name"), &json!("Spare lamp"));
+    assert_eq!(at(&d, "setDeskLamp.lamp.deskId"), &json!("Desk:-32768"));
+    assert_eq!(at(&d, "setDeskLamp.previous"), &Value::Null);
+    let d = app.data(set, json!({ "d": "-32768", "l": null })).await;
+    assert_eq!(
+        at(&d, "setDeskLamp.previous"),
+        &json!({ "name": "Spare lamp", "deskId": null })
+    );
+    assert_eq!(
+        app.error_code(set, json!({ "d": "Desk:32768", "l": null }))
+            .await,
+        "BAD_USER_INPUT"
+    );
+    // `create` replaces the corner desk's lamp; the old one is unlinked.
+    let create = "mutation($d: ID!) { createDeskLamp(deskId: $d, input: { name: \"Blue lamp\" }) { lamp { name desk { rowId } } previous { name deskId } } }";
+    let d = app.data(create, json!({ "d": "Desk:32767" })).await;
+    assert_eq!(
+        at(&d, "createDeskLamp"),
+        &json!({ "lamp": { "name": "Blue lamp", "desk": { "rowId": 32767 } }, "previous": { "name": "Green lamp", "deskId": null } })
+    );
+    let linked = lamp::Entity::find()
+        .filter(lamp::Column::DeskId.eq(i16::MAX))
+        .all(&app.db)
+        .await
+        .expect("lamps");
+    assert_eq!(linked.len(), 1);
+    assert_eq!(linked[0].name, "Blue lamp");
+    let desk = "mutation($id: Int!) { createDesk(input: { id: $id, name: \"New\" }) { rowId } }";
+    assert_eq!(
+        app.error_code(desk, json!({ "id": 32_768 })).await,
+        "BAD_USER_INPUT"
+    );
+    let d = app.data(desk, json!({ "id": -2 })).await;
+    assert_eq!(at(&d, "createDesk.rowId"), &json!(-2));
+    app
 }

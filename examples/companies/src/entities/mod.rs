@@ -6,3 +6,7 @@ pub mod capital;
 pub mod ceo;
 pub mod company;
 pub mod country;
+pub mod desk;
+pub mod lamp;
+pub mod meter;
+pub mod site;
