@@ -1,43 +1,45 @@
--- The shop of sqlite.sql, in MariaDB/MySQL.
+-- The shop of sqlite.sql, in MariaDB/MySQL, with the narrow unsigned keys
+-- that are the norm there (SMALLINT UNSIGNED customers, TINYINT UNSIGNED
+-- employees: u16 and u8 in the entities).
 CREATE TABLE customers (
-    id INT AUTO_INCREMENT PRIMARY KEY,
+    id SMALLINT UNSIGNED AUTO_INCREMENT PRIMARY KEY,
     name VARCHAR(64) NOT NULL
 );
 CREATE TABLE customer_profiles (
     id INT AUTO_INCREMENT PRIMARY KEY,
-    customer_id INT UNIQUE,
+    customer_id SMALLINT UNSIGNED UNIQUE,
     bio VARCHAR(255) NOT NULL,
     FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE SET NULL
 );
 CREATE TABLE carts (
     id INT AUTO_INCREMENT PRIMARY KEY,
-    customer_id INT NOT NULL UNIQUE,
+    customer_id SMALLINT UNSIGNED NOT NULL UNIQUE,
     items INT NOT NULL DEFAULT 0,
     FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE
 );
 CREATE TABLE customer_settings (
-    customer_id INT PRIMARY KEY,
+    customer_id SMALLINT UNSIGNED PRIMARY KEY,
     theme VARCHAR(16) NOT NULL,
     FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE CASCADE
 );
 CREATE TABLE orders (
     id INT AUTO_INCREMENT PRIMARY KEY,
-    customer_id INT NOT NULL,
+    customer_id SMALLINT UNSIGNED NOT NULL,
     total INT NOT NULL,
     FOREIGN KEY (customer_id) REFERENCES customers (id)
 );
 CREATE TABLE employees (
-    id INT AUTO_INCREMENT PRIMARY KEY,
+    id TINYINT UNSIGNED AUTO_INCREMENT PRIMARY KEY,
     name VARCHAR(64) NOT NULL,
-    mentor_id INT UNIQUE,
+    mentor_id TINYINT UNSIGNED UNIQUE,
     FOREIGN KEY (mentor_id) REFERENCES employees (id) ON DELETE SET NULL
 );
 CREATE TABLE stores (
     id INT AUTO_INCREMENT PRIMARY KEY,
     region VARCHAR(32) NOT NULL,
     code VARCHAR(32) NOT NULL,
-    manager_id INT UNIQUE,
-    deputy_id INT UNIQUE,
+    manager_id TINYINT UNSIGNED UNIQUE,
+    deputy_id TINYINT UNSIGNED UNIQUE,
     UNIQUE (region, code),
     FOREIGN KEY (manager_id) REFERENCES employees (id) ON DELETE SET NULL,
     FOREIGN KEY (deputy_id) REFERENCES employees (id) ON DELETE SET NULL
