@@ -130,10 +130,10 @@ pub struct Limits {
     pub max_pending_body_bytes: usize,
 
     /// Client connections open at once in the process (more wait to be
-    /// accepted). Each worker takes an equal share, rounded up: with `W`
-    /// workers the process holds at most this many plus `W - 1`, and never
-    /// fewer than this many (a full worker's connections never keep the
-    /// others' share from being used).
+    /// accepted). actix-web counts them per worker: each of the `W` workers
+    /// takes an equal share, rounded up, so the process holds up to this
+    /// many plus `W - 1`, and `N - 1` connections that never finish cannot
+    /// fill every worker.
     #[arg(long, env = "HASONE_MAX_CONNECTIONS", default_value_t = MAX_CONNECTIONS)]
     pub max_connections: usize,
 
