@@ -141,6 +141,41 @@ mod hostile {
     backend_tests!(run = crate::run_test; options = crate::Fixture::Hostile; hostile_names);
 }
 
+/// The project `args` generated: the same database gives the same files
+/// (`--check`), it builds (and on SQLite passes clippy), and it serves
+/// `url`'s database.
+async fn check_build_and_serve(args: &GenerateArgs, backend: Backend, url: &str) -> Served {
+    let again = run(&GenerateArgs {
+        check: true,
+        ..args.clone()
+    })
+    .await
+    .expect("check");
+    assert!(again.changed.is_empty(), "{:?}", again.changed);
+    cargo(&["build", "--quiet"], &args.out);
+    if backend == Backend::Sqlite {
+        cargo(&["clippy", "--quiet", "--", "-D", "warnings"], &args.out);
+    }
+    let name = args.name.clone().unwrap_or_default();
+    let mut child = Command::new(workspace().join("target/debug").join(name))
+        .env("DATABASE_URL", url)
+        .env("HASONE_ADDR", "127.0.0.1:0")
+        .env("HASONE_WORKERS", "1")
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start the generated server");
+    let log = ProcessLog::of(&mut child);
+    let url = log.wait_for_address();
+    Served {
+        child,
+        log,
+        url,
+        http: reqwest::Client::new(),
+    }
+}
+
 async fn generate_build_and_serve(backend: Backend, url: String) {
     let name = format!("generated-{}", format!("{backend:?}").to_lowercase());
     let out = workspace().join("target/generated").join(&name);
@@ -192,39 +227,9 @@ async fn generate_build_and_serve(backend: Backend, url: String) {
     assert!(skipped("audit_log", "no primary key"), "{plan:?}");
     assert_eq!(plan.tables.len(), 8);
 
-    // The same database gives the same files.
-    let again = run(&GenerateArgs {
-        check: true,
-        ..args.clone()
-    })
-    .await
-    .expect("check");
-    assert!(again.changed.is_empty(), "{:?}", again.changed);
-
-    // As generated: formatted, built, and (once) clippy-clean.
+    // As generated: formatted (then checked, built and served below).
     cargo(&["fmt", "--check"], &out);
-    cargo(&["build", "--quiet"], &out);
-    if backend == Backend::Sqlite {
-        cargo(&["clippy", "--quiet", "--", "-D", "warnings"], &out);
-    }
-
-    let mut child = Command::new(workspace().join("target/debug").join(&name))
-        .env("DATABASE_URL", &url)
-        .env("HASONE_ADDR", "127.0.0.1:0")
-        .env("HASONE_WORKERS", "1")
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start the generated server");
-    let log = ProcessLog::of(&mut child);
-    let url = log.wait_for_address();
-    let served = Served {
-        child,
-        log,
-        url,
-        http: reqwest::Client::new(),
-    };
+    let served = check_build_and_serve(&args, backend, &url).await;
 
     // One level: the page, and one statement per has-one field.
     let (d, statements) = served
@@ -635,36 +640,7 @@ async fn hostile_names(backend: Backend, url: String) {
     }
     assert!(!files.iter().any(|(path, _)| path.contains('\n')));
 
-    // The same database gives the same files.
-    let again = run(&GenerateArgs {
-        check: true,
-        ..args.clone()
-    })
-    .await
-    .expect("check");
-    assert!(again.changed.is_empty(), "{:?}", again.changed);
-
-    cargo(&["build", "--quiet"], &out);
-    if backend == Backend::Sqlite {
-        cargo(&["clippy", "--quiet", "--", "-D", "warnings"], &out);
-    }
-    let mut child = Command::new(workspace().join("target/debug").join(&name))
-        .env("DATABASE_URL", &url)
-        .env("HASONE_ADDR", "127.0.0.1:0")
-        .env("HASONE_WORKERS", "1")
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start the generated server");
-    let log = ProcessLog::of(&mut child);
-    let url = log.wait_for_address();
-    let served = Served {
-        child,
-        log,
-        url,
-        http: reqwest::Client::new(),
-    };
+    let served = check_build_and_serve(&args, backend, &url).await;
 
     // Every name in the schema is a GraphQL name.
     let (d, _) = served
