@@ -347,7 +347,7 @@ fn main_rs(input: &Input) -> String {
     for t in &input.plan.tables {
         let _ = write!(
             registry,
-            "\n                .entity(Object::<entities::{}::Entity>::new({}).queries({}, {}))",
+            "\n                .entity(Exposed::<entities::{}::Entity>::new({}).queries({}, {}))",
             t.module,
             names::rust_str(&t.type_name),
             names::rust_str(&t.single),
@@ -386,14 +386,10 @@ fn main_rs(input: &Input) -> String {
 mod associations;
 mod entities;
 
-use std::sync::LazyLock;
-
-use async_graphql::{{MergedObject, MergedSubscription}};
+use async_graphql::{{MergedObject, MergedSubscription, Schema}};
 use clap::Parser;
-use hasone_actix::{{AppState, Application, Graphiql, Settings, db}};
-use hasone_graphql::{{
-    Api, App, Changes, Mutation, Object, Query, Registry, Shared, Subscription, schema_builder,
-}};
+use hasone_actix::{{AppState, Application, Graphiql, Pool, Settings}};
+use hasone_graphql::{{App, Exposed, Mutations, Queries, Registry, Subscriptions}};
 
 /// The database it was generated from (without a password: give one
 /// with `DATABASE_URL`).
@@ -406,28 +402,23 @@ const NAME: &str = {name};
 struct Generated;
 
 impl App for Generated {{
-    fn registry() -> &'static Registry {{
-        static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {{
-            let mut registry = Registry::new();
-            registry{registry};
-            registry
-        }});
-        &REGISTRY
+    fn declare(registry: &mut Registry) {{
+        registry{registry};
     }}
 }}
 
 /// Reads: `node(id:)`, and a row and a page of every table.
 #[derive(MergedObject, Default)]
-struct QueryRoot(Query<Generated>);
+struct QueryRoot(Queries<Generated>);
 
 /// Writes: `set*` and `create*` of every association, `create*`,
 /// `update*` and `delete*` of every table.
 #[derive(MergedObject, Default)]
-struct MutationRoot(Mutation<Generated>);
+struct MutationRoot(Mutations<Generated>);
 
 /// Changes: `<source><Assoc>Changed` of every association, over WebSocket.
 #[derive(MergedSubscription, Default)]
-struct SubscriptionRoot(Subscription<Generated>);
+struct SubscriptionRoot(Subscriptions<Generated>);
 
 #[derive(Parser)]
 #[command(name = NAME, about = "GraphQL over the database, by hasone")]
@@ -450,23 +441,11 @@ async fn main() -> std::process::ExitCode {{
 }}
 
 async fn serve(settings: &Settings) -> Result<(), Box<dyn std::error::Error>> {{
-    let url = settings.database_url_or(DEFAULT_DATABASE_URL);
-    let allowlist = settings.allowlist(&url)?;
-    let db = db::connect(settings, &url, &allowlist).await?;
-    let limits = settings.graphql_limits();
-    let shared = Shared {{
-        db: db.conn.clone(),
-        allowlist,
-        max_page_size: limits.max_page_size,
-        changes: Changes::start(&db.conn).await?,
-    }};
+    let pool = Pool::open(settings, DEFAULT_DATABASE_URL).await?;
     let (query, mutation) = (QueryRoot::default(), MutationRoot::default());
-    let subscription = SubscriptionRoot::default();
-    let schema = schema_builder(query, mutation, subscription, shared, &limits).finish();
-    let api = Api::new(schema, db.conn.clone(), limits);
-    let probe = db::probe(&url).await?;
+    let schema = Schema::build(query, mutation, SubscriptionRoot::default());
     let graphiql = Graphiql::new(NAME).tab({tab});
-    let app = Application::bind(settings, AppState::new(settings, api, probe, graphiql))?;
+    let app = Application::bind(settings, AppState::build(settings, &pool, schema, graphiql).await?)?;
     tracing::info!("serving GraphQL at http://{{}}/graphql", app.local_addr());
     app.run_until_stopped().await?;
     Ok(())

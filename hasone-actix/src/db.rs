@@ -1,6 +1,7 @@
-//! The database: the pool (timeouts, SQLite's WAL and attached tenant
-//! files, MariaDB's statement time limit), its statement counter, and the
-//! readiness probe.
+//! The database: [`Pool`], opened once from the settings' URL: the pool
+//! (timeouts, SQLite's WAL and attached tenant files, MariaDB's statement
+//! time limit), its statement counter, the read replica, the `schema`
+//! allowlist and the readiness probe.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,15 +12,67 @@ use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
 use sea_orm::sqlx::{AssertSqlSafe, raw_sql};
 use sea_orm::{ConnectOptions, Database as SeaDatabase, DatabaseConnection, DbErr};
 
+use crate::server::StartupError;
 use crate::settings::Settings;
 
-/// A connection pool and its statement counter.
+/// The database a server serves: the pool and its statement counter,
+/// with what was opened from the same URL (the `/ready` probe, the read
+/// replica) and the `schema` allowlist checked against it. [`Pool::open`]
+/// makes it; [`crate::AppState::build`] serves it.
 #[derive(Clone, Debug)]
-pub struct Database {
-    /// The pool.
+pub struct Pool {
+    /// The pool: migrate with it, and give it to code of your own.
     pub conn: DatabaseConnection,
     /// Counts the statements the pool runs (what batching tests assert).
     pub statements: Statements,
+    allowlist: Allowlist,
+    replica: Option<DatabaseConnection>,
+    probe: Probe,
+}
+
+impl Pool {
+    /// Opens the database of `settings.database_url` (`default_url` when
+    /// none is set): checks the `schema` allowlist against it, opens the
+    /// pool, the read replica's pool when one is set, and the probes.
+    pub async fn open(settings: &Settings, default_url: &str) -> Result<Pool, StartupError> {
+        let url = settings.database_url_or(default_url);
+        let allowlist = settings
+            .allowlist(&url)
+            .map_err(|e| StartupError::Config(e.to_string()))?;
+        let (conn, statements) = connect(settings, &url, &allowlist).await?;
+        let mut probe = Probe::open(&url).await?;
+        let replica = match &settings.read_database_url {
+            Some(replica_url) => {
+                let (replica, _) = connect(settings, replica_url, &allowlist).await?;
+                probe = probe.with_replica(replica_url).await?;
+                tracing::info!("queries read from the read replica (HASONE_READ_DATABASE_URL)");
+                Some(replica)
+            }
+            None => None,
+        };
+        Ok(Pool {
+            conn,
+            statements,
+            allowlist,
+            replica,
+            probe,
+        })
+    }
+
+    /// The schemas a `schema` argument may name (`HASONE_SCHEMAS`).
+    pub fn allowlist(&self) -> &Allowlist {
+        &self.allowlist
+    }
+
+    /// The read replica's pool, if one is set.
+    pub fn replica(&self) -> Option<&DatabaseConnection> {
+        self.replica.as_ref()
+    }
+
+    /// The `/ready` probe.
+    pub fn probe(&self) -> &Probe {
+        &self.probe
+    }
 }
 
 /// Pool options without sqlx's idle reaper: no idle timeout and no maximum
@@ -38,11 +91,11 @@ pub fn without_reaper(opts: &mut ConnectOptions) -> &mut ConnectOptions {
 /// Opens the pool for the database at `url`. SQLite runs in WAL mode with
 /// a busy timeout and foreign keys on, and attaches one file per
 /// allowlisted schema to every connection (`<database file>.<schema>`).
-pub async fn connect(
+async fn connect(
     settings: &Settings,
     url: &str,
     allowlist: &Allowlist,
-) -> Result<Database, DbErr> {
+) -> Result<(DatabaseConnection, Statements), DbErr> {
     let attach = sqlite_attachments(url, allowlist);
     if url.starts_with("sqlite:") {
         sqlite_to_wal(url, &attach).await?;
@@ -102,7 +155,7 @@ pub async fn connect(
         });
     let mut conn = SeaDatabase::connect(opts).await?;
     let statements = Statements::install(&mut conn);
-    Ok(Database { conn, statements })
+    Ok((conn, statements))
 }
 
 /// Turns a new SQLite file (and its tenant files) to WAL on one connection
@@ -148,15 +201,6 @@ pub struct Probe {
 /// How long `/ready` waits for the database.
 pub const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// Opens the `/ready` probe: one connection at most, opened on demand and
-/// again after the database came back.
-pub async fn probe(url: &str) -> Result<Probe, DbErr> {
-    Ok(Probe {
-        primary: probe_connection(url).await?,
-        replica: None,
-    })
-}
-
 async fn probe_connection(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut opts = ConnectOptions::new(url.to_owned());
     without_reaper(&mut opts)
@@ -169,8 +213,17 @@ async fn probe_connection(url: &str) -> Result<DatabaseConnection, DbErr> {
 }
 
 impl Probe {
+    /// Opens the `/ready` probe: one connection at most, opened on demand
+    /// and again after the database came back.
+    async fn open(url: &str) -> Result<Probe, DbErr> {
+        Ok(Probe {
+            primary: probe_connection(url).await?,
+            replica: None,
+        })
+    }
+
     /// Probes the read replica at `url` too.
-    pub async fn with_replica(mut self, url: &str) -> Result<Self, DbErr> {
+    async fn with_replica(mut self, url: &str) -> Result<Self, DbErr> {
         self.replica = Some(probe_connection(url).await?);
         Ok(self)
     }

@@ -14,8 +14,13 @@
 //! - [`server`]: the app factory ([`AppState::app`]) and the bound server
 //!   ([`Application`]) with connection limits and timeouts;
 //! - [`settings`]: every setting as a flag and an environment variable;
-//! - [`db`]: the pool with its timeouts and statement counter, and the
-//!   readiness probe; [`telemetry`]: logs.
+//! - [`db`]: [`Pool`], the database opened once from the settings' URL
+//!   (the pool with its timeouts and statement counter, the read replica,
+//!   the readiness probe); [`telemetry`]: logs.
+//!
+//! Serving an application is three calls after its migrations:
+//! [`Pool::open`], [`AppState::build`], [`Application::bind`]; the
+//! [`guide`] (docs/library.md) shows them in a whole program.
 
 pub mod body;
 pub mod db;
@@ -29,6 +34,10 @@ mod socket;
 pub mod telemetry;
 pub mod ws;
 
+pub use db::Pool;
 pub use graphiql::Graphiql;
 pub use server::{AppState, Application, ServerHandle, StartupError};
 pub use settings::{LogFormat, Settings};
+
+#[doc = include_str!("../../docs/library.md")]
+pub mod guide {}

@@ -12,10 +12,11 @@ pub use actix_web::dev::ServerHandle;
 use actix_web::http::{Method, header};
 use actix_web::middleware::{Condition, DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
-use hasone_graphql::Api;
+use async_graphql::{ObjectType, SchemaBuilder, SubscriptionType};
+use hasone_graphql::{Api, BuildError};
 
 use crate::body::{BodyLimits, Budget};
-use crate::db::Probe;
+use crate::db::{Pool, Probe};
 use crate::graphiql::Graphiql;
 use crate::hosts::AllowedHosts;
 use crate::routes::{self, CSRF_HEADERS};
@@ -91,6 +92,15 @@ pub enum StartupError {
     },
 }
 
+impl From<BuildError> for StartupError {
+    fn from(err: BuildError) -> Self {
+        match err {
+            BuildError::Limits(why) => StartupError::Config(why),
+            BuildError::Database(err) => StartupError::Database(err),
+        }
+    }
+}
+
 /// Everything the routes serve from: the API, how bodies are read, the
 /// readiness probe, GraphiQL, the CORS origins. Every worker's app (and a
 /// fuzz target's) is made from a copy by [`AppState::app`].
@@ -106,8 +116,34 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The state of a server of `api` with `settings`, readiness asked of
-    /// `probe`.
+    /// The state of a server of `schema` (the application's roots, with
+    /// data of its own if it has some) over `pool`: the [`Api`] built with
+    /// the settings' limits and the pool's allowlist and read replica,
+    /// changes published from the pool, readiness asked of the pool's
+    /// probe.
+    pub async fn build<Q, M, S>(
+        settings: &Settings,
+        pool: &Pool,
+        schema: SchemaBuilder<Q, M, S>,
+        graphiql: Graphiql,
+    ) -> Result<Self, StartupError>
+    where
+        Q: ObjectType + 'static,
+        M: ObjectType + 'static,
+        S: SubscriptionType + 'static,
+    {
+        let mut api = Api::builder(schema, pool.conn.clone())
+            .limits(settings.graphql_limits())
+            .allowlist(pool.allowlist().clone());
+        if let Some(replica) = pool.replica() {
+            api = api.read_replica(replica.clone());
+        }
+        let api = api.build().await?;
+        Ok(AppState::new(settings, api, pool.probe().clone(), graphiql))
+    }
+
+    /// The state of a server of an [`Api`] built by hand, readiness asked
+    /// of `probe` (the [`Pool`]'s).
     pub fn new(settings: &Settings, api: Api, probe: Probe, graphiql: Graphiql) -> Self {
         AppState {
             api: web::Data::new(api),

@@ -82,16 +82,16 @@ pub struct Settings {
 
     /// Limits on what one request may ask for.
     #[command(flatten)]
-    pub limits: Limits,
+    pub limits: RequestLimits,
 
     /// The database pool.
     #[command(flatten)]
-    pub pool: Pool,
+    pub pool: PoolSettings,
 }
 
 /// Limits on what one request may ask for.
 #[derive(Args, Clone, Debug)]
-pub struct Limits {
+pub struct RequestLimits {
     /// Largest `first` accepted by connections.
     #[arg(long, env = "HASONE_MAX_PAGE_SIZE", default_value_t = MAX_PAGE_SIZE)]
     pub max_page_size: u64,
@@ -152,7 +152,7 @@ pub struct Limits {
 
 /// The database pool.
 #[derive(Args, Clone, Debug)]
-pub struct Pool {
+pub struct PoolSettings {
     /// Largest connection pool.
     #[arg(long, env = "HASONE_DB_POOL_SIZE", default_value_t = DB_POOL_SIZE)]
     pub db_pool_size: u32,
@@ -177,6 +177,19 @@ pub enum LogFormat {
 }
 
 impl Settings {
+    /// The settings of a program whose command line is hasone-actix's
+    /// alone: flags, over environment variables, over the defaults (exits
+    /// with clap's message on a bad one). A program with a command line of
+    /// its own flattens `Settings` into it (`#[command(flatten)]`) instead.
+    pub fn parse() -> Settings {
+        #[derive(clap::Parser)]
+        struct Only {
+            #[command(flatten)]
+            settings: Settings,
+        }
+        <Only as clap::Parser>::parse().settings
+    }
+
     /// The database URL, or `default` when none is configured.
     pub fn database_url_or(&self, default: &str) -> String {
         self.database_url
@@ -237,7 +250,7 @@ fn reserved_schema(name: &str, url: &str) -> Option<&'static str> {
     None
 }
 
-impl Limits {
+impl RequestLimits {
     /// How long one request (a whole batch) may run.
     pub fn request_timeout(&self) -> Duration {
         Duration::from_millis(self.request_timeout_ms)
@@ -285,7 +298,7 @@ impl Default for Settings {
             introspection: true,
             log_format: LogFormat::Text,
             shutdown_timeout_secs: SHUTDOWN_TIMEOUT_SECS,
-            limits: Limits {
+            limits: RequestLimits {
                 max_page_size: MAX_PAGE_SIZE,
                 max_depth: MAX_DEPTH,
                 max_complexity: MAX_COMPLEXITY,
@@ -299,7 +312,7 @@ impl Default for Settings {
                 max_subscriptions: MAX_SUBSCRIPTIONS,
                 send_timeout_ms: SEND_TIMEOUT_MS,
             },
-            pool: Pool {
+            pool: PoolSettings {
                 db_pool_size: DB_POOL_SIZE,
                 db_acquire_timeout_ms: DB_ACQUIRE_TIMEOUT_MS,
                 db_statement_timeout_ms: DB_STATEMENT_TIMEOUT_MS,

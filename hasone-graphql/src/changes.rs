@@ -133,7 +133,7 @@ pub(crate) enum Received {
 }
 
 /// Where committed changes go (see the module's documentation). One per
-/// process, in [`crate::Shared`]; cloning shares it.
+/// process, in an [`crate::Api`]; cloning shares it.
 #[derive(Clone)]
 pub struct Changes {
     inner: Option<Arc<Inner>>,

@@ -11,11 +11,14 @@ use async_graphql::futures_util::stream::{self, BoxStream, StreamExt};
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationType};
 use async_graphql::{
     BatchRequest, BatchResponse, ErrorExtensions, ObjectType, Request, Response, Schema,
-    ServerError, SubscriptionType,
+    SchemaBuilder, ServerError, SubscriptionType,
 };
-use sea_orm::DatabaseConnection;
+use hasone::tenancy::Allowlist;
+use sea_orm::{DatabaseConnection, DbErr};
 use tokio::time::timeout_at;
 
+use crate::changes::Changes;
+use crate::context::Shared;
 use crate::documents::Documents;
 use crate::error::assign_code;
 use crate::limits::{LIMIT_EXCEEDED, check_aliases, check_introspection_off, request_error};
@@ -79,10 +82,7 @@ impl Limits {
 
     /// Applies the depth, complexity and introspection limits to a schema
     /// being built.
-    pub fn apply<Q, M, S>(
-        &self,
-        builder: async_graphql::SchemaBuilder<Q, M, S>,
-    ) -> async_graphql::SchemaBuilder<Q, M, S> {
+    pub(crate) fn apply<Q, M, S>(&self, builder: SchemaBuilder<Q, M, S>) -> SchemaBuilder<Q, M, S> {
         let builder = builder
             .limit_depth(self.max_depth)
             .limit_complexity(self.max_complexity);
@@ -97,7 +97,7 @@ impl Limits {
 }
 
 /// A schema, whatever its root types.
-pub trait Executor: Send + Sync {
+trait AnySchema: Send + Sync {
     /// Executes one request.
     fn run(&self, request: Request) -> BoxFuture<'_, Response>;
     /// The schema in SDL.
@@ -107,7 +107,7 @@ pub trait Executor: Send + Sync {
     fn stream(&self, request: Request) -> BoxStream<'static, Response>;
 }
 
-impl<Q, M, S> Executor for Schema<Q, M, S>
+impl<Q, M, S> AnySchema for Schema<Q, M, S>
 where
     Q: ObjectType + 'static,
     M: ObjectType + 'static,
@@ -138,38 +138,64 @@ pub enum OperationKind {
     Subscription,
 }
 
-/// An application's schema, bounded: every request goes through
-/// [`Api::prepare`] (text, nesting and fragment-expansion bounds, the
-/// document cache) and runs with its own loaders within the request
-/// timeout.
+/// An application's schema, bounded and backed: every request goes
+/// through [`Api::prepare`] (text, nesting and fragment-expansion bounds,
+/// the document cache) and runs within the request timeout with its own
+/// loaders and the API's pool, allowlist and change publisher. Built once
+/// with [`Api::builder`].
 pub struct Api {
-    schema: Box<dyn Executor>,
-    db: DatabaseConnection,
-    /// Where queries read, when not from `db` (a read replica).
+    schema: Box<dyn AnySchema>,
+    shared: Arc<Shared>,
+    /// Where queries read, when not from the primary (a read replica).
     reads: Option<DatabaseConnection>,
     limits: Limits,
     documents: Documents,
 }
 
-impl Api {
-    /// Executes requests against `schema` with loaders over `db`.
-    pub fn new(schema: impl Executor + 'static, db: DatabaseConnection, limits: Limits) -> Self {
-        Api {
-            schema: Box::new(schema),
-            db,
-            reads: None,
-            limits,
-            documents: Documents::default(),
-        }
-    }
+/// Why an [`Api`] could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The limits cannot be honoured ([`Limits::validate`]).
+    #[error("{0}")]
+    Limits(String),
+    /// The change publisher could not start ([`Changes::start`]).
+    #[error(transparent)]
+    Database(#[from] DbErr),
+}
 
-    /// Queries read from `replica` (a read replica of `db`); mutations,
-    /// and every read of a request that mutates, still go to `db`. A
-    /// replica may lag: a query right after a mutation may not see it yet
-    /// (docs/scaling.md).
-    pub fn with_read_replica(mut self, replica: DatabaseConnection) -> Self {
-        self.reads = Some(replica);
-        self
+/// An [`Api`] being built: the schema and the pool given, the rest
+/// defaulted ([`Limits::DEFAULT`], no tenant schemas, no replica, changes
+/// published from the pool).
+pub struct ApiBuilder<Q, M, S> {
+    schema: SchemaBuilder<Q, M, S>,
+    db: DatabaseConnection,
+    limits: Limits,
+    allowlist: Allowlist,
+    reads: Option<DatabaseConnection>,
+    changes: Option<Changes>,
+}
+
+impl Api {
+    /// An API over `schema` (the application's roots, with data of its
+    /// own if it has some, not finished yet: the limits are applied to it)
+    /// and `db`, the pool every request reads and writes with.
+    pub fn builder<Q, M, S>(
+        schema: SchemaBuilder<Q, M, S>,
+        db: DatabaseConnection,
+    ) -> ApiBuilder<Q, M, S>
+    where
+        Q: ObjectType + 'static,
+        M: ObjectType + 'static,
+        S: SubscriptionType + 'static,
+    {
+        ApiBuilder {
+            schema,
+            db,
+            limits: Limits::DEFAULT,
+            allowlist: Allowlist::default(),
+            reads: None,
+            changes: None,
+        }
     }
 
     /// The schema in SDL.
@@ -225,9 +251,9 @@ impl Api {
                     *wrote |= kind != OperationKind::Query;
                     let reads = match &self.reads {
                         Some(replica) if !*wrote => replica,
-                        _ => &self.db,
+                        _ => &self.shared.db,
                     };
-                    let request = request.data(Loaders::new(reads.clone()));
+                    let request = self.with_data(request, reads);
                     Statements::count(self.schema.run(request)).await
                 }
                 Err(err) => (Response::from_errors(vec![err]), 0),
@@ -281,11 +307,19 @@ impl Api {
             operation = request.operation_name.as_deref().unwrap_or(""),
             "subscription"
         );
-        let request = request.data(Loaders::new(self.db.clone()));
+        let request = self.with_data(request, &self.shared.db);
         Box::pin(self.schema.stream(request).map(move |mut response| {
             finish_errors(&mut response, &request_id);
             response
         }))
+    }
+
+    /// A request with what its resolvers need: loaders of its own over
+    /// `reads`, and the API's shared state.
+    fn with_data(&self, request: Request, reads: &DatabaseConnection) -> Request {
+        request
+            .data(Loaders::new(reads.clone()))
+            .data(self.shared.clone())
     }
 
     fn timed_out(&self) -> ServerError {
@@ -332,6 +366,65 @@ impl Api {
                 BatchResponse::Batch(responses)
             }
         }
+    }
+}
+
+impl<Q, M, S> ApiBuilder<Q, M, S>
+where
+    Q: ObjectType + 'static,
+    M: ObjectType + 'static,
+    S: SubscriptionType + 'static,
+{
+    /// What one request may ask for (default [`Limits::DEFAULT`]).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The schemas a `schema` argument may name (Sequelize's `schema`
+    /// option; see [`crate::Registry::tenancy`]). Default: none.
+    pub fn allowlist(mut self, allowlist: Allowlist) -> Self {
+        self.allowlist = allowlist;
+        self
+    }
+
+    /// Queries read from `replica` (a read replica of the pool); mutations,
+    /// and every read of a request that mutates, still go to the pool. A
+    /// replica may lag: a query right after a mutation may not see it yet
+    /// (docs/scaling.md).
+    pub fn read_replica(mut self, replica: DatabaseConnection) -> Self {
+        self.reads = Some(replica);
+        self
+    }
+
+    /// Where mutations publish their changes for subscriptions. Default:
+    /// [`Changes::start`] on the pool when the API is built;
+    /// [`Changes::off`] publishes nothing.
+    pub fn changes(mut self, changes: Changes) -> Self {
+        self.changes = Some(changes);
+        self
+    }
+
+    /// The API: limits checked and applied to the schema, changes started.
+    pub async fn build(self) -> Result<Api, BuildError> {
+        self.limits.validate().map_err(BuildError::Limits)?;
+        let changes = match self.changes {
+            Some(changes) => changes,
+            None => Changes::start(&self.db).await?,
+        };
+        let schema = self.limits.apply(self.schema).finish();
+        Ok(Api {
+            schema: Box::new(schema),
+            shared: Arc::new(Shared {
+                db: self.db,
+                allowlist: self.allowlist,
+                max_page_size: self.limits.max_page_size,
+                changes,
+            }),
+            reads: self.reads,
+            limits: self.limits,
+            documents: Documents::default(),
+        })
     }
 }
 

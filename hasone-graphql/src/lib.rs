@@ -15,18 +15,23 @@
 //!
 //! Every entity gets its object type (columns as fields, `id` a Relay
 //! global id, `rowId` the primary key), `create*`/`update*`/`delete*`
-//! unless [`Object::without_crud`], and query fields where
-//! [`Object::queries`] declares them; `node(id:)` reaches any row.
+//! unless [`Exposed::without_crud`], and query fields where
+//! [`Exposed::queries`] declares them; `node(id:)` reaches any row.
 //!
-//! The [`Query`] and [`Mutation`] roots merge into an application's own
-//! roots with async-graphql's `MergedObject`; the schema needs [`Shared`]
-//! in its data and a [`Loaders`] in each request's, which [`Api`] (the
-//! executor, with the request bounds of [`bounds`]) provides.
-//! [`guide`] (docs/library.md) walks through adding it to an application.
+//! An [`App`] declares its registry once. The [`Queries`], [`Mutations`]
+//! and [`Subscriptions`] roots merge into an application's own roots with
+//! async-graphql's `MergedObject` (or serve as roots themselves); the
+//! schema holds nothing of hasone's, so its SDL prints without a
+//! database. [`Api::builder`] takes the schema and the pool once and runs
+//! every request with its own loaders, within the request bounds of
+//! [`bounds`]. hasone-actix's `guide` (docs/library.md) walks through
+//! adding it to an application.
 
+mod app;
 mod assoc;
 pub mod bounds;
 mod changes;
+mod context;
 mod documents;
 pub mod error;
 mod execute;
@@ -42,20 +47,15 @@ mod schema;
 mod statements;
 pub mod value;
 
+pub use app::{App, RootNames};
 pub use changes::Changes;
 pub use error::ApiError;
-pub use execute::{Api, Executor, Limits, MAX_DEPTH_CEILING, OperationKind};
+pub use execute::{Api, ApiBuilder, BuildError, Limits, MAX_DEPTH_CEILING, OperationKind};
 pub use ids::IdValue;
-pub use loaders::Loaders;
-pub use registry::{Check, Object, Registry};
-pub use schema::{
-    App, Mutation, Query, RootNames, Row, Shared, Subscription, register_types, schema_builder,
-};
+pub use registry::{Check, Exposed, Registry};
+pub use schema::{Mutations, Queries, Row, Subscriptions, register_types};
 pub use statements::Statements;
 pub use value::EnumSpec;
 
 pub use async_graphql;
 pub use hasone;
-
-#[doc = include_str!("../../docs/library.md")]
-pub mod guide {}

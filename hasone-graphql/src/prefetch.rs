@@ -116,7 +116,7 @@ pub(crate) async fn prefetch<'a>(
     rows: Vec<RowModel>,
     sets: Vec<&'a SelectionSet>,
 ) -> Option<Arc<Prefetched>> {
-    let loaders = crate::schema::loaders(ctx).ok()?;
+    let loaders = crate::context::loaders(ctx).ok()?;
     if rows.is_empty() || sets.is_empty() {
         return None;
     }
@@ -292,7 +292,7 @@ fn arguments(ctx: &Context<'_>, field: &Field, spec: FieldSpec) -> Option<Asked>
     };
     let schema = match arg("schema") {
         None => None,
-        Some(Value::String(s)) => Some(crate::schema::shared(ctx).ok()?.allowlist.check(s).ok()?),
+        Some(Value::String(s)) => Some(crate::context::shared(ctx).ok()?.allowlist.check(s).ok()?),
         Some(_) => return None,
     };
     Some(Asked { scopes, schema })

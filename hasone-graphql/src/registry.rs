@@ -5,8 +5,8 @@
 //! ```ignore
 //! let mut registry = Registry::new();
 //! registry
-//!     .entity(Object::<company::Entity>::new("Company").queries("company", "companies"))
-//!     .entity(Object::<ceo::Entity>::new("Ceo"))
+//!     .entity(Exposed::<company::Entity>::new("Company").queries("company", "companies"))
+//!     .entity(Exposed::<ceo::Entity>::new("Ceo"))
 //!     .has_one(&company::CEO);
 //! ```
 
@@ -33,8 +33,8 @@ use crate::value::{ColumnKind, EnumSpec};
 pub type Check = fn(&Value) -> Result<(), String>;
 
 /// How an entity is exposed: its GraphQL type name and what describes and
-/// checks its columns. Built with [`Object::new`] and the methods below.
-pub struct Object<E: EntityTrait> {
+/// checks its columns. Built with [`Exposed::new`] and the methods below.
+pub struct Exposed<E: EntityTrait> {
     name: &'static str,
     description: Option<&'static str>,
     scopes: &'static Scopes<E>,
@@ -52,13 +52,13 @@ struct ColumnConfig {
     min_chars: usize,
 }
 
-impl<E: EntityTrait> Object<E> {
+impl<E: EntityTrait> Exposed<E> {
     /// The entity as the GraphQL object type `name`, with `create*`,
     /// `update*` and `delete*` mutations and no query fields of its own
-    /// (see [`Object::queries`]); its rows are reachable through
+    /// (see [`Exposed::queries`]); its rows are reachable through
     /// associations and `node(id:)`.
     pub fn new(name: &'static str) -> Self {
-        Object {
+        Exposed {
             name,
             description: None,
             scopes: &Scopes::NONE,
@@ -163,7 +163,7 @@ pub(crate) struct ColumnSpec {
     pub column: &'static str,
     pub kind: ColumnKind,
     pub nullable: bool,
-    /// As declared (`Object::column`), else one made from the column.
+    /// As declared (`Exposed::column`), else one made from the column.
     pub description: String,
     /// Whether `description` was declared.
     pub described: bool,
@@ -391,7 +391,7 @@ impl Registry {
     ///
     /// # Panics
     /// When the entity or its type name is registered twice.
-    pub fn entity<E>(&mut self, object: Object<E>) -> &mut Self
+    pub fn entity<E>(&mut self, object: Exposed<E>) -> &mut Self
     where
         E: EntityTrait,
         E::Model: Sync + IntoActiveModel<E::ActiveModel>,
@@ -784,8 +784,8 @@ mod tests {
     fn registry() -> Registry {
         let mut registry = Registry::new();
         registry
-            .entity(Object::<shop::Entity>::new("Shop"))
-            .entity(Object::<manager::Entity>::new("Manager"));
+            .entity(Exposed::<shop::Entity>::new("Shop"))
+            .entity(Exposed::<manager::Entity>::new("Manager"));
         registry
     }
 

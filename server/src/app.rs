@@ -2,35 +2,28 @@
 //! hasone-graphql, and its schema. Everything here is what any
 //! application writes: the public API of hasone-graphql only.
 
-use std::sync::LazyLock;
-
-use async_graphql::{MergedObject, MergedSubscription, Schema};
+use async_graphql::{MergedObject, MergedSubscription, Schema, SchemaBuilder};
 use entities::address::{self, Kind};
 use entities::profile::{self, Visibility};
 use entities::settings::{self, Theme};
 use entities::{project, user};
-use hasone_graphql::{
-    App, Changes, EnumSpec, Limits, Mutation, Object, Query, Registry, Shared, Subscription,
-    schema_builder,
-};
+use hasone_graphql::{App, EnumSpec, Exposed, Mutations, Queries, Registry, Subscriptions};
 use sea_orm::Value;
 
 /// The demo's registry.
 pub struct Demo;
 
 impl App for Demo {
-    fn registry() -> &'static Registry {
-        static REGISTRY: LazyLock<Registry> = LazyLock::new(registry);
-        &REGISTRY
+    fn declare(registry: &mut Registry) {
+        declare(registry);
     }
 }
 
-fn registry() -> Registry {
-    let mut registry = Registry::new();
+fn declare(registry: &mut Registry) {
     registry
         .tenancy()
         .entity(
-            Object::<user::Entity>::new("User")
+            Exposed::<user::Entity>::new("User")
                 .queries("user", "users")
                 .column(user::Column::Name, "The user's name, 1 to 255 characters.")
                 .min_chars(user::Column::Name, 1)
@@ -43,7 +36,7 @@ fn registry() -> Registry {
                 .check(user::Column::Handle, handle),
         )
         .entity(
-            Object::<profile::Entity>::new("Profile")
+            Exposed::<profile::Entity>::new("Profile")
                 .scopes(&profile::SCOPES)
                 .column(profile::Column::Bio, "The profile's text, up to 255 characters.")
                 .column(profile::Column::Visibility, "Who may see the profile.")
@@ -53,7 +46,7 @@ fn registry() -> Registry {
                 ),
         )
         .entity(
-            Object::<address::Entity>::new("Address")
+            Exposed::<address::Entity>::new("Address")
                 .scopes(&address::SCOPES)
                 .column(
                     address::Column::Kind,
@@ -72,7 +65,7 @@ fn registry() -> Registry {
                 .column(address::Column::Verified, "Whether the address was checked."),
         )
         .entity(
-            Object::<project::Entity>::new("Project")
+            Exposed::<project::Entity>::new("Project")
                 .scopes(&project::SCOPES)
                 .column(project::Column::Name, "1 to 255 characters.")
                 .min_chars(project::Column::Name, 1)
@@ -82,7 +75,7 @@ fn registry() -> Registry {
                 ),
         )
         .entity(
-            Object::<settings::Entity>::new("Settings")
+            Exposed::<settings::Entity>::new("Settings")
                 .column(
                     settings::Column::UserHandle,
                     "The foreign key `settings.user_handle`: the handle of the linked user; null when unlinked.",
@@ -99,7 +92,6 @@ fn registry() -> Registry {
         .has_one(&user::SHIPPING_ADDRESS)
         .has_one(&user::PROJECT)
         .has_one(&user::SETTINGS);
-    registry
 }
 
 fn email(value: &Value) -> Result<(), String> {
@@ -125,39 +117,31 @@ fn handle(value: &Value) -> Result<(), String> {
 
 /// Reads: any row by its global id (`node`), a user by id, pages of users.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(Query<Demo>);
+pub struct QueryRoot(Queries<Demo>);
 
 /// Writes: `set*` and `create*` of each has-one association, and each
 /// entity's `create*`, `update*` and `delete*`.
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(Mutation<Demo>);
+pub struct MutationRoot(Mutations<Demo>);
 
 /// Changes: `<source><Assoc>Changed` of each has-one association.
 #[derive(MergedSubscription, Default)]
-pub struct SubscriptionRoot(Subscription<Demo>);
+pub struct SubscriptionRoot(Subscriptions<Demo>);
 
 pub type DemoSchema = Schema<QueryRoot, MutationRoot, SubscriptionRoot>;
 
-/// The schema, over `shared`, within `limits`.
-pub fn schema(shared: Shared, limits: &Limits) -> DemoSchema {
-    let roots = (QueryRoot::default(), MutationRoot::default());
-    schema_builder(
-        roots.0,
-        roots.1,
+/// The schema's roots, to serve ([`hasone_actix::AppState::build`]) or
+/// print.
+pub fn schema() -> SchemaBuilder<QueryRoot, MutationRoot, SubscriptionRoot> {
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
         SubscriptionRoot::default(),
-        shared,
-        limits,
     )
-    .finish()
 }
 
-/// The schema in SDL, as committed in `schema.graphql`.
+/// The schema in SDL, as committed in `schema.graphql`: no database
+/// needed.
 pub fn sdl() -> String {
-    let shared = Shared {
-        db: sea_orm::DatabaseConnection::default(),
-        allowlist: Default::default(),
-        max_page_size: Limits::default().max_page_size,
-        changes: Changes::off(),
-    };
-    schema(shared, &Limits::default()).sdl()
+    schema().finish().sdl()
 }

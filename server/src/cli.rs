@@ -4,9 +4,9 @@ use std::error::Error;
 
 use clap::{Parser, Subcommand};
 
-use hasone_actix::db;
+use hasone_actix::Pool;
 
-use crate::config::Settings;
+use crate::config::{DEFAULT_DATABASE_URL, Settings};
 use crate::{app, startup};
 
 #[derive(Parser, Debug)]
@@ -50,16 +50,12 @@ pub async fn run(cli: Cli) -> Result<(), Box<dyn Error>> {
             server.app.run_until_stopped().await?;
         }
         Command::Migrate => {
-            let url = settings.database_url();
-            let allowlist = settings.server.allowlist(&url)?;
-            let db = db::connect(&settings.server, &url, &allowlist).await?;
-            entities::migration::migrate(&db.conn, &allowlist).await?;
+            let db = Pool::open(&settings.server, DEFAULT_DATABASE_URL).await?;
+            entities::migration::migrate(&db.conn, db.allowlist()).await?;
         }
         Command::Seed => {
-            let url = settings.database_url();
-            let allowlist = settings.server.allowlist(&url)?;
-            let db = db::connect(&settings.server, &url, &allowlist).await?;
-            entities::migration::migrate(&db.conn, &allowlist).await?;
+            let db = Pool::open(&settings.server, DEFAULT_DATABASE_URL).await?;
+            entities::migration::migrate(&db.conn, db.allowlist()).await?;
             let seeded = entities::seed::seed(&db.conn, settings.seed_users, 20).await?;
             tracing::info!(seeded, "seed finished");
         }

@@ -18,13 +18,6 @@ pub struct Settings {
     pub seed_users: i32,
 }
 
-impl Settings {
-    /// The database URL (default: the SQLite file `hasone.sqlite`).
-    pub fn database_url(&self) -> String {
-        self.server.database_url_or(DEFAULT_DATABASE_URL)
-    }
-}
-
 /// The defaults, without reading the environment (tests, embedding).
 impl Default for Settings {
     fn default() -> Self {

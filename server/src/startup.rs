@@ -2,12 +2,10 @@
 //! build the schema and serve it. `main` and every test do it this way.
 
 use entities::migration::migrate;
-use hasone_actix::db::{self, Database};
-use hasone_actix::{AppState, Application, Graphiql, StartupError};
-use hasone_graphql::{Api, Changes, Shared};
+use hasone_actix::{AppState, Application, Graphiql, Pool, StartupError};
 
 use crate::app::schema;
-use crate::config::Settings;
+use crate::config::{DEFAULT_DATABASE_URL, Settings};
 
 /// The demo's GraphiQL: three ready tabs.
 fn graphiql() -> Graphiql {
@@ -67,44 +65,20 @@ subscription ProfileChanges {
 
 /// Connects, migrates and seeds an empty database; returns the HTTP
 /// state to serve and the database.
-pub async fn state(settings: &Settings) -> Result<(AppState, Database), StartupError> {
-    let url = settings.database_url();
-    let allowlist = settings
-        .server
-        .allowlist(&url)
-        .map_err(|e| StartupError::Config(e.to_string()))?;
-    settings
-        .server
-        .limits
-        .validate()
-        .map_err(StartupError::Config)?;
-    let db = db::connect(&settings.server, &url, &allowlist).await?;
-    migrate(&db.conn, &allowlist).await?;
-    if settings.seed_users > 0 && entities::seed::seed(&db.conn, settings.seed_users, 20).await? {
+pub async fn state(settings: &Settings) -> Result<(AppState, Pool), StartupError> {
+    let pool = Pool::open(&settings.server, DEFAULT_DATABASE_URL).await?;
+    migrate(&pool.conn, pool.allowlist()).await?;
+    if settings.seed_users > 0 && entities::seed::seed(&pool.conn, settings.seed_users, 20).await? {
         tracing::info!(users = settings.seed_users, "seeded demo data");
     }
-    let limits = settings.server.graphql_limits();
-    let shared = Shared {
-        db: db.conn.clone(),
-        allowlist: allowlist.clone(),
-        max_page_size: limits.max_page_size,
-        changes: Changes::start(&db.conn).await?,
-    };
-    let mut api = Api::new(schema(shared, &limits), db.conn.clone(), limits);
-    let mut probe = db::probe(&url).await?;
-    if let Some(replica_url) = &settings.server.read_database_url {
-        let replica = db::connect(&settings.server, replica_url, &allowlist).await?;
-        api = api.with_read_replica(replica.conn);
-        probe = probe.with_replica(replica_url).await?;
-        tracing::info!("queries read from the read replica (HASONE_READ_DATABASE_URL)");
-    }
-    Ok((AppState::new(&settings.server, api, probe, graphiql()), db))
+    let state = AppState::build(&settings.server, &pool, schema(), graphiql()).await?;
+    Ok((state, pool))
 }
 
 /// The demo server, bound and ready to run.
 pub struct Server {
     pub app: Application,
-    pub db: Database,
+    pub db: Pool,
 }
 
 /// Everything `hasone serve` does before it serves.

@@ -403,13 +403,7 @@ async fn without_tenancy_nothing_takes_a_schema(app: App) -> App {
 /// hasone's own root names).
 #[test]
 fn the_schema_speaks_of_the_application_alone() {
-    let shared = hasone_graphql::Shared {
-        db: DatabaseConnection::default(),
-        allowlist: Default::default(),
-        max_page_size: 100,
-        changes: hasone_graphql::Changes::off(),
-    };
-    let sdl = hasone_example_companies::app::schema(shared, &Default::default()).sdl();
+    let sdl = hasone_example_companies::app::schema().finish().sdl();
     for word in [
         "User", "Profile", "Project", "Setting", "Billing", "Shipping", "tenant", "HasOne", ":42`",
     ] {

@@ -1,6 +1,6 @@
-//! The GraphQL side of a registry: the [`Query`] and [`Mutation`] roots an
-//! application merges into its own (or uses as they are), the objects
-//! they answer with, and the data a schema needs ([`Shared`]).
+//! The GraphQL side of a registry: the [`Queries`] and [`Mutations`] roots an
+//! application merges into its own (or uses as they are), and the objects
+//! they answer with.
 
 mod meta;
 mod mutation;
@@ -19,125 +19,41 @@ use async_graphql::{
     ServerResult, Value,
 };
 use hasone::ScopeRef;
-use hasone::tenancy::{Allowlist, SchemaName};
-use sea_orm::DatabaseConnection;
+use hasone::tenancy::SchemaName;
 use sea_orm::sea_query::SimpleExpr;
 
 pub use row::Row;
-pub use subscription::Subscription;
+pub use subscription::Subscriptions;
 
-use crate::changes::Changes;
+use crate::app::{App, registry};
+use crate::context::shared;
 use crate::error::ApiError;
-use crate::loaders::Loaders;
-use crate::registry::{AssocSpec, Registry};
+use crate::registry::AssocSpec;
 use crate::value::ColumnKind;
-
-/// An application: the type that names its registry. Implement it once,
-/// with the registry built on first use:
-///
-/// ```
-/// use std::sync::LazyLock;
-/// use hasone_graphql::{App, Registry};
-///
-/// pub struct Shop;
-/// impl App for Shop {
-///     fn registry() -> &'static Registry {
-///         static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
-///             Registry::new() // .entity(…).has_one(…), see docs/library.md
-///         });
-///         &REGISTRY
-///     }
-/// }
-/// ```
-pub trait App: Send + Sync + 'static {
-    /// The application's registry, built once.
-    fn registry() -> &'static Registry;
-
-    /// The root types' names where [`Query`], [`Mutation`] and
-    /// [`Subscription`] are a schema's roots themselves (roots merged with
-    /// `MergedObject` or `MergedSubscription` take the merged type's name).
-    const ROOT_NAMES: RootNames = RootNames::PLAIN;
-}
-
-/// The names of a schema's root types.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RootNames {
-    /// The query root's.
-    pub query: &'static str,
-    /// The mutation root's.
-    pub mutation: &'static str,
-    /// The subscription root's.
-    pub subscription: &'static str,
-}
-
-impl RootNames {
-    /// `Query`, `Mutation` and `Subscription`.
-    pub const PLAIN: RootNames = RootNames {
-        query: "Query",
-        mutation: "Mutation",
-        subscription: "Subscription",
-    };
-}
-
-/// What every request of a schema shares: the pool, the `schema`
-/// allowlist, the largest page. Put it in the schema with
-/// [`schema_builder`], or `Schema::build(…).data(Shared { … })`.
-#[derive(Clone, Debug)]
-pub struct Shared {
-    /// The pool every request's loaders and mutations use.
-    pub db: DatabaseConnection,
-    /// The schemas a request's `schema` argument may name.
-    pub allowlist: Allowlist,
-    /// The largest `first` a list accepts.
-    pub max_page_size: u64,
-    /// Where mutations publish what they change, for subscriptions
-    /// ([`Changes::start`]; [`Changes::off`] for none).
-    pub changes: Changes,
-}
-
-/// A schema of the application's roots with `shared` in its data and
-/// `limits` applied (depth, complexity, introspection): add data of the
-/// application's own if it has some, then `finish()`.
-pub fn schema_builder<Q, M, S>(
-    query: Q,
-    mutation: M,
-    subscription: S,
-    shared: Shared,
-    limits: &crate::Limits,
-) -> async_graphql::SchemaBuilder<Q, M, S>
-where
-    Q: ObjectType + 'static,
-    M: ObjectType + 'static,
-    S: async_graphql::SubscriptionType + 'static,
-{
-    limits
-        .apply(async_graphql::Schema::build(query, mutation, subscription))
-        .data(shared)
-}
 
 /// The query fields of an application's registry: `node(id:)`, and each
 /// entity's own `single(id:)` and `list(first:, after:)` where declared.
 /// Merge it into a query root with `#[derive(MergedObject)]`.
-pub struct Query<A>(PhantomData<fn() -> A>);
+pub struct Queries<A>(PhantomData<fn() -> A>);
 
 /// The mutations of an application's registry: `set*` and `create*` of
 /// every association, `create*`, `update*` and `delete*` of every entity
 /// with them. Merge it into a mutation root with `#[derive(MergedObject)]`.
-pub struct Mutation<A>(PhantomData<fn() -> A>);
+pub struct Mutations<A>(PhantomData<fn() -> A>);
 
-impl<A> Default for Query<A> {
+impl<A> Default for Queries<A> {
     fn default() -> Self {
-        Query(PhantomData)
+        Queries(PhantomData)
     }
 }
 
-impl<A> Default for Mutation<A> {
+impl<A> Default for Mutations<A> {
     fn default() -> Self {
-        Mutation(PhantomData)
+        Mutations(PhantomData)
     }
 }
 
-impl<A: App> OutputType for Query<A> {
+impl<A: App> OutputType for Queries<A> {
     fn type_name() -> Cow<'static, str> {
         Cow::Borrowed(A::ROOT_NAMES.query)
     }
@@ -145,7 +61,7 @@ impl<A: App> OutputType for Query<A> {
     // Registered whatever is there: a merged root of the same name has
     // put a placeholder under it, and takes these fields from it.
     fn create_type_info(meta: &mut Meta) -> String {
-        let registry = A::registry();
+        let registry = registry::<A>();
         meta::register(registry, meta);
         let fields = query::fields(registry);
         let name = A::ROOT_NAMES.query;
@@ -169,23 +85,23 @@ impl<A: App> OutputType for Query<A> {
     }
 }
 
-impl<A: App> ContainerType for Query<A> {
+impl<A: App> ContainerType for Queries<A> {
     async fn resolve_field(&self, ctx: &Context<'_>) -> ServerResult<Option<Value>> {
-        query::resolve(A::registry(), ctx)
+        query::resolve(registry::<A>(), ctx)
             .await
             .map_err(|e| fail(ctx, e))
     }
 }
 
-impl<A: App> ObjectType for Query<A> {}
+impl<A: App> ObjectType for Queries<A> {}
 
-impl<A: App> OutputType for Mutation<A> {
+impl<A: App> OutputType for Mutations<A> {
     fn type_name() -> Cow<'static, str> {
         Cow::Borrowed(A::ROOT_NAMES.mutation)
     }
 
     fn create_type_info(meta: &mut Meta) -> String {
-        let registry = A::registry();
+        let registry = registry::<A>();
         meta::register(registry, meta);
         let fields = mutation::fields(registry);
         let name = A::ROOT_NAMES.mutation;
@@ -205,15 +121,15 @@ impl<A: App> OutputType for Mutation<A> {
     }
 }
 
-impl<A: App> ContainerType for Mutation<A> {
+impl<A: App> ContainerType for Mutations<A> {
     async fn resolve_field(&self, ctx: &Context<'_>) -> ServerResult<Option<Value>> {
-        mutation::resolve(A::registry(), ctx)
+        mutation::resolve(registry::<A>(), ctx)
             .await
             .map_err(|e| fail(ctx, e))
     }
 }
 
-impl<A: App> ObjectType for Mutation<A> {}
+impl<A: App> ObjectType for Mutations<A> {}
 
 /// An API error as the field's GraphQL error: its code, the field's
 /// position and path (an error already resolved keeps its own).
@@ -222,16 +138,6 @@ pub(crate) fn fail(ctx: &Context<'_>, err: ApiError) -> ServerError {
         ApiError::Resolved(err) => err,
         err => ctx.set_error_path(async_graphql::Error::from(err).into_server_error(ctx.item.pos)),
     }
-}
-
-pub(crate) fn loaders<'a>(ctx: &Context<'a>) -> Result<&'a Loaders, ApiError> {
-    ctx.data::<Loaders>()
-        .map_err(|e| ApiError::internal(&e.message))
-}
-
-pub(crate) fn shared<'a>(ctx: &Context<'a>) -> Result<&'a Shared, ApiError> {
-    ctx.data::<Shared>()
-        .map_err(|e| ApiError::internal(&e.message))
 }
 
 /// The allowlisted schema a `schema` argument names.
@@ -332,5 +238,5 @@ pub(crate) fn literal(default: &SimpleExpr, kind: &ColumnKind) -> Option<String>
 
 /// Registers the registry's types without a root (tests, tools).
 pub fn register_types<A: App>(meta: &mut Meta) {
-    meta::register(A::registry(), meta);
+    meta::register(registry::<A>(), meta);
 }

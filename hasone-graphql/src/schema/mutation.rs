@@ -3,6 +3,8 @@
 //! `delete*` of every entity that has them. Every mutation empties the
 //! request's loaders, so that later fields read the new state.
 
+use std::sync::Arc;
+
 use async_graphql::registry::MetaField;
 use async_graphql::{Context, Value as GqlValue};
 use hasone::begin_write;
@@ -11,9 +13,10 @@ use sea_orm::{DatabaseTransaction, DbBackend, Value};
 
 use super::meta::{arg, field};
 use super::row::{Payload, Row, resolve_child};
-use super::{Args, Shared, loaders, schema_arg, shared};
+use super::{Args, schema_arg};
 use crate::assoc::{AssociationOps, LinkedRows};
 use crate::changes::Change;
+use crate::context::{Shared, loaders, shared};
 use crate::error::ApiError;
 use crate::ids::global_id;
 use crate::names::{and_list, article, camel, pascal};
@@ -669,7 +672,7 @@ async fn update(
 async fn update_in(
     registry: &'static Registry,
     o: usize,
-    shared: Shared,
+    shared: Arc<Shared>,
     id: Value,
     values: Vec<(usize, Value)>,
 ) -> Result<Option<RowModel>, ApiError> {
@@ -774,7 +777,7 @@ async fn delete(
 async fn delete_in(
     registry: &'static Registry,
     o: usize,
-    shared: Shared,
+    shared: Arc<Shared>,
     id: Value,
 ) -> Result<bool, ApiError> {
     let object = &registry.objects[o];

@@ -8,7 +8,8 @@ use async_graphql::{Context, Value};
 
 use super::meta::{NODE, arg, field, id_examples};
 use super::row::{Page, Row, resolve_child};
-use super::{Args, loaders, schema_arg, shared};
+use super::{Args, schema_arg};
+use crate::context::{loaders, shared};
 use crate::error::ApiError;
 use crate::ids::split_global_id;
 use crate::prefetch::{prefetch, sets_of};

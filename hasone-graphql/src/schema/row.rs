@@ -16,7 +16,8 @@ use async_graphql::{
 use hasone::ScopeRef;
 use hasone::tenancy::SchemaName;
 
-use super::{fail, loaders, schema_arg};
+use super::{fail, schema_arg};
+use crate::context::loaders;
 use crate::error::ApiError;
 use crate::ids::{cursor, global_id};
 use crate::ops::RowModel;

@@ -20,34 +20,36 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::meta::{self, arg, field, object_type_of};
 use super::row::{Payload, Row};
-use super::{App, Args, fail, loaders, schema_arg, shared};
+use super::{Args, fail, schema_arg};
+use crate::app::App;
 use crate::changes::{Change, Received, Snapshot};
+use crate::context::{loaders, shared};
 use crate::error::ApiError;
 use crate::ops::RowModel;
 use crate::registry::{AssocSpec, Registry};
 
 /// The subscriptions of an application's registry: a `…Changed` field per
 /// association. Use it as the schema's subscription root, or merge it
-/// with `#[derive(MergedSubscription)]`; the schema's [`crate::Shared`]
-/// must hold a started [`crate::Changes`].
-pub struct Subscription<A>(PhantomData<fn() -> A>);
+/// with `#[derive(MergedSubscription)]`. Its events come from the
+/// [`crate::Changes`] of the [`crate::Api`] that runs it.
+pub struct Subscriptions<A>(PhantomData<fn() -> A>);
 
-impl<A> Default for Subscription<A> {
+impl<A> Default for Subscriptions<A> {
     fn default() -> Self {
-        Subscription(PhantomData)
+        Subscriptions(PhantomData)
     }
 }
 
 /// The code of an event telling a subscriber it may have missed changes.
 pub const CHANGES_MISSED: &str = "CHANGES_MISSED";
 
-impl<A: App> SubscriptionType for Subscription<A> {
+impl<A: App> SubscriptionType for Subscriptions<A> {
     fn type_name() -> Cow<'static, str> {
         Cow::Borrowed(A::ROOT_NAMES.subscription)
     }
 
     fn create_type_info(meta: &mut Meta) -> String {
-        let registry = A::registry();
+        let registry = crate::app::registry::<A>();
         meta::register(registry, meta);
         let mut fields = Vec::new();
         for assoc in &registry.associations {
@@ -72,7 +74,7 @@ impl<A: App> SubscriptionType for Subscription<A> {
         &'a self,
         ctx: &'a Context<'_>,
     ) -> Option<Pin<Box<dyn Stream<Item = Response> + Send + 'a>>> {
-        let registry = A::registry();
+        let registry = crate::app::registry::<A>();
         let name = ctx.item.node.name.node.as_str();
         let assoc = registry
             .associations
@@ -334,7 +336,7 @@ async fn payload(
 /// large for a `NOTIFY`), the row as it reads now.
 async fn row(
     registry: &'static Registry,
-    loaders: &crate::Loaders,
+    loaders: &crate::loaders::Loaders,
     object: usize,
     snapshot: &Snapshot,
     schema: Option<SchemaName>,
