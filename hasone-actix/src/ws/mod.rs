@@ -298,9 +298,10 @@ struct Heard {
     close: Option<CloseReason>,
 }
 
-type Shared = Arc<std::sync::Mutex<Heard>>;
+/// What the reading side heard, shared with the task that sends.
+type HeardCell = Arc<std::sync::Mutex<Heard>>;
 
-fn with<R>(heard: &Shared, f: impl FnOnce(&mut Heard) -> R) -> R {
+fn with<R>(heard: &HeardCell, f: impl FnOnce(&mut Heard) -> R) -> R {
     let mut guard = heard
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -314,7 +315,7 @@ fn client_messages(
     protocol: Protocols,
     messages: actix_ws::AggregatedMessageStream,
     session: Session,
-    heard: Shared,
+    heard: HeardCell,
     too_large: Arc<AtomicBool>,
 ) -> impl Stream<Item = Vec<u8>> + Unpin {
     Box::pin(stream::unfold(
@@ -375,7 +376,7 @@ async fn serve(
     too_large: Arc<AtomicBool>,
     send_timeout: Duration,
 ) {
-    let heard = Shared::default();
+    let heard = HeardCell::default();
     let input = client_messages(
         protocol,
         messages,
