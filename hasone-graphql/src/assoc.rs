@@ -16,7 +16,7 @@ use sea_orm::{
 
 use crate::ids::IdValue;
 use crate::loaders::Loaders;
-use crate::ops::{LoadError, RowModel, active_model, model};
+use crate::model::{Found, RowModel, active_model, model};
 
 /// What `set` and `create` changed, as rows.
 pub(crate) struct LinkedRows {
@@ -44,9 +44,6 @@ impl LinkedRows {
         }
     }
 }
-
-/// The targets (or sources) found for a batch of rows, one per row.
-pub(crate) type Found = Result<Vec<Option<RowModel>>, LoadError>;
 
 #[async_trait::async_trait]
 pub(crate) trait AssociationOps: Send + Sync {
@@ -456,6 +453,15 @@ where
             }
             _ => Ok(()),
         }
+    }
+}
+
+/// A scope name as the core takes it.
+pub(crate) fn scope_ref(name: &str) -> ScopeRef<'_> {
+    if name == "DEFAULT" {
+        ScopeRef::Default
+    } else {
+        ScopeRef::Named(name)
     }
 }
 

@@ -26,8 +26,9 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::ops::RowModel;
+use crate::model::RowModel;
 use crate::registry::{AssocSpec, Registry};
+use crate::snapshot::Snapshot;
 use tokio::sync::{Mutex, broadcast, oneshot};
 
 /// The `LISTEN`/`NOTIFY` channel.
@@ -57,15 +58,6 @@ pub(crate) struct Change {
     pub previous: Option<Snapshot>,
 }
 
-/// A row as it was when the change committed: its id, and its column
-/// values as GraphQL shows them (absent when they did not fit a `NOTIFY`).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub(crate) struct Snapshot {
-    pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub values: Option<indexmap::IndexMap<String, async_graphql::Value>>,
-}
-
 impl Change {
     /// A change of `assoc` for `source`: the rows as they read now.
     pub fn of(
@@ -83,9 +75,9 @@ impl Change {
         Change {
             assoc: assoc.change_key(registry),
             schema: schema.map(|s| s.as_str().to_owned()),
-            source: sources.snapshot(source),
-            target: target.map(|t| targets.snapshot(t)),
-            previous: previous.map(|p| targets.snapshot(p)),
+            source: Snapshot::of(sources, source),
+            target: target.map(|t| Snapshot::of(targets, t)),
+            previous: previous.map(|p| Snapshot::of(targets, p)),
         }
     }
 

@@ -38,12 +38,14 @@ mod execute;
 pub mod ids;
 pub mod limits;
 mod loaders;
+mod model;
 pub mod names;
 mod ops;
 mod prefetch;
 mod registry;
 mod rules;
 mod schema;
+mod snapshot;
 mod statements;
 pub mod value;
 

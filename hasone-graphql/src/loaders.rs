@@ -19,8 +19,7 @@ use dataloader::cached::Loader;
 use hasone::{Key, KeyMap, Loaded};
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
 
-use crate::assoc::Found;
-use crate::ops::{LoadError, RowModel};
+use crate::model::{Found, LoadError, RowModel};
 use crate::statements::detached;
 
 /// Keys gathered beyond this many are loaded in another statement.

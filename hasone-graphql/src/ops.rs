@@ -20,12 +20,7 @@ use sea_orm::{
 use crate::assoc::AssociationOps;
 use crate::ids::{IdError, IdValue, parse_cursor, parse_id};
 use crate::loaders::Loaders;
-
-/// A row of some entity (its `Model`), shared.
-pub(crate) type RowModel = Arc<dyn Any + Send + Sync>;
-
-/// A failed load, shared by every key of its statement.
-pub(crate) type LoadError = Arc<DbErr>;
+use crate::model::{LoadError, RowModel, active_model, model};
 
 #[async_trait::async_trait]
 pub(crate) trait EntityOps: Send + Sync {
@@ -139,17 +134,6 @@ impl<E: EntityTrait> Ops<E> {
     }
 }
 
-/// The model of a row of `E`; a row of another entity is a bug of the
-/// caller, reported as an error rather than a panic.
-pub(crate) fn model<E: EntityTrait>(row: &RowModel) -> Result<&E::Model, Error> {
-    row.downcast_ref::<E::Model>().ok_or_else(|| {
-        Error::Db(DbErr::Custom(format!(
-            "a row of another entity where `{}` was expected",
-            std::any::type_name::<E>()
-        )))
-    })
-}
-
 /// The id of a row of `E`.
 fn pk_of<E: EntityTrait>(row: &RowModel) -> Option<Id<E>>
 where
@@ -157,25 +141,6 @@ where
 {
     let model = row.downcast_ref::<E::Model>()?;
     Id::<E>::from_value(&hasone::pk_value::<E>(model))
-}
-
-/// The active model of `values`, column by column (`try_set`: a value of
-/// the wrong type is an error, not a panic).
-pub(crate) fn active_model<E: EntityTrait>(
-    columns: &[E::Column],
-    values: Vec<(usize, Value)>,
-) -> Result<E::ActiveModel, Error>
-where
-    E::ActiveModel: ActiveModelTrait<Entity = E>,
-{
-    let mut active = <E::ActiveModel as ActiveModelTrait>::default();
-    for (column, value) in values {
-        let Some(column) = columns.get(column) else {
-            continue;
-        };
-        active.try_set(*column, value)?;
-    }
-    Ok(active)
 }
 
 #[async_trait::async_trait]

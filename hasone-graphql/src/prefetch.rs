@@ -34,11 +34,10 @@ use async_graphql::{Context, Name, Positioned, Value};
 use hasone::ScopeRef;
 use hasone::tenancy::SchemaName;
 
-use crate::assoc::Wanted;
+use crate::assoc::{Wanted, scope_ref};
 use crate::loaders::Loaders;
-use crate::ops::RowModel;
+use crate::model::RowModel;
 use crate::registry::{FieldSpec, Registry};
-use crate::schema::scope_ref;
 
 /// Fragments nest at most this deep in a walk (validation refuses cycles
 /// and the request bounds refuse deeper documents before this runs).

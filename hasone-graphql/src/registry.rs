@@ -22,10 +22,9 @@ use sea_orm::{
 };
 
 use crate::assoc::{AssociationOps, HasOneOps};
-use crate::changes::Snapshot;
 use crate::ids::IdValue;
 use crate::names::{camel, pascal};
-use crate::ops::{EntityOps, Ops, RowModel};
+use crate::ops::{EntityOps, Ops};
 use crate::value::{ColumnKind, EnumSpec};
 
 /// A check of a column's input value beyond its type; `Err` is the message
@@ -259,33 +258,6 @@ impl ObjectSpec {
         })
     }
 
-    /// A row as a change carries it: its id and every column's value as
-    /// GraphQL shows it.
-    pub fn snapshot(&self, row: &RowModel) -> Snapshot {
-        let values = self
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.field.clone(), c.kind.to_graphql(&self.ops.get(row, i))))
-            .collect();
-        Snapshot {
-            id: self.ops.render_pk(row),
-            values: Some(values),
-        }
-    }
-
-    /// The row a snapshot holds; `None` when it holds only the id, or a
-    /// value does not read back as its column's (then read it by id).
-    pub fn restore(&self, snapshot: &Snapshot) -> Option<RowModel> {
-        let values = snapshot.values.as_ref()?;
-        let mut stored = Vec::with_capacity(self.columns.len());
-        for (i, column) in self.columns.iter().enumerate() {
-            let value = values.get(&column.field)?;
-            stored.push((i, column.kind.from_graphql(value).ok()?));
-        }
-        self.ops.row_of(stored)
-    }
-
     /// Columns an association scope assigns: arguments of `create*`.
     pub fn scope_columns(&self) -> impl Iterator<Item = (usize, &ColumnSpec)> {
         self.columns
@@ -438,9 +410,7 @@ impl Registry {
                 Some(sea_orm::sea_query::SimpleExpr::Value(v)) => Some(v.clone()),
                 _ => None,
             };
-            let default = def
-                .get_column_default()
-                .and_then(|d| crate::schema::literal(d, &kind));
+            let default = def.get_column_default().and_then(|d| literal(d, &kind));
             columns.push(ColumnSpec {
                 field: camel(column.as_str()),
                 column: column.as_str(),
@@ -721,6 +691,16 @@ impl Registry {
         }
         self.scalars = scalars;
     }
+}
+
+/// The GraphQL literal of a column default, when it is a plain value of
+/// the column's kind.
+fn literal(default: &sea_orm::sea_query::SimpleExpr, kind: &ColumnKind) -> Option<String> {
+    let sea_orm::sea_query::SimpleExpr::Value(value) = default else {
+        return None;
+    };
+    let value = kind.to_graphql(value);
+    (value != async_graphql::Value::Null).then(|| value.to_string())
 }
 
 /// Whether a foreign key of kind `fk` can hold source keys of kind `key`:

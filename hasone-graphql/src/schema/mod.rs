@@ -20,16 +20,15 @@ use async_graphql::{
 };
 use hasone::ScopeRef;
 use hasone::tenancy::SchemaName;
-use sea_orm::sea_query::SimpleExpr;
 
 pub use row::Row;
 pub use subscription::Subscriptions;
 
 use crate::app::{App, registry};
+use crate::assoc::scope_ref;
 use crate::context::shared;
 use crate::error::ApiError;
 use crate::registry::AssocSpec;
-use crate::value::ColumnKind;
 
 /// The query fields of an application's registry: `node(id:)`, and each
 /// entity's own `single(id:)` and `list(first:, after:)` where declared.
@@ -155,15 +154,6 @@ pub(crate) fn schema_arg(
         .map_err(|e| ApiError::bad_input(format!("argument `schema`: {e}")))
 }
 
-/// A scope name as the core takes it.
-pub(crate) fn scope_ref(name: &str) -> ScopeRef<'_> {
-    if name == "DEFAULT" {
-        ScopeRef::Default
-    } else {
-        ScopeRef::Named(name)
-    }
-}
-
 /// A field's arguments, variables resolved (validation has checked their
 /// types against the registry).
 pub(crate) struct Args(Vec<(Name, Value)>);
@@ -224,16 +214,6 @@ impl Args {
             .map_err(|e| ApiError::bad_input(format!("argument `scope`: {e}")))?;
         Ok(Some(names))
     }
-}
-
-/// The GraphQL literal of a column default, when it is a plain value of
-/// the column's kind.
-pub(crate) fn literal(default: &SimpleExpr, kind: &ColumnKind) -> Option<String> {
-    let SimpleExpr::Value(value) = default else {
-        return None;
-    };
-    let value = kind.to_graphql(value);
-    (value != Value::Null).then(|| value.to_string())
 }
 
 /// Registers the registry's types without a root (tests, tools).

@@ -17,10 +17,11 @@ use hasone::ScopeRef;
 use hasone::tenancy::SchemaName;
 
 use super::{fail, schema_arg};
+use crate::assoc::scope_ref;
 use crate::context::loaders;
 use crate::error::ApiError;
 use crate::ids::{cursor, global_id};
-use crate::ops::RowModel;
+use crate::model::RowModel;
 use crate::prefetch::Prefetched;
 use crate::registry::{FieldSpec, ObjectSpec, Registry};
 use crate::statements::detached;
@@ -181,7 +182,7 @@ impl Row {
             let schema = schema_arg(ctx, args.string("schema"))?;
             let scope_refs: Option<Vec<ScopeRef<'_>>> = scopes
                 .as_ref()
-                .map(|s| s.iter().map(|n| super::scope_ref(n)).collect());
+                .map(|s| s.iter().map(|n| scope_ref(n)).collect());
             let found = Box::pin(assoc.ops.targets(
                 loaders(ctx)?,
                 models,

@@ -22,11 +22,12 @@ use super::meta::{self, arg, field, object_type_of};
 use super::row::{Payload, Row};
 use super::{Args, fail, schema_arg};
 use crate::app::App;
-use crate::changes::{Change, Received, Snapshot};
+use crate::changes::{Change, Received};
 use crate::context::{loaders, shared};
 use crate::error::ApiError;
-use crate::ops::RowModel;
+use crate::model::RowModel;
 use crate::registry::{AssocSpec, Registry};
+use crate::snapshot::Snapshot;
 
 /// The subscriptions of an application's registry: a `…Changed` field per
 /// association. Use it as the schema's subscription root, or merge it
@@ -342,7 +343,7 @@ async fn row(
     schema: Option<SchemaName>,
 ) -> Result<Option<Row>, ApiError> {
     let spec = &registry.objects[object];
-    let model: Option<RowModel> = match spec.restore(snapshot) {
+    let model: Option<RowModel> = match snapshot.restore(spec) {
         Some(model) => Some(model),
         None => {
             let id = spec

@@ -1,0 +1,49 @@
+//! A row of any entity, as the GraphQL side holds it: its SeaORM `Model`
+//! behind `Any` ([`RowModel`]), read back as `E::Model` ([`model`]) and
+//! written from column values ([`active_model`]); and what a load of rows
+//! gives ([`Found`], [`LoadError`]).
+
+use std::any::Any;
+use std::sync::Arc;
+
+use hasone::Error;
+use sea_orm::{ActiveModelTrait, DbErr, EntityTrait, Value};
+
+/// A row of some entity (its `Model`), shared.
+pub(crate) type RowModel = Arc<dyn Any + Send + Sync>;
+
+/// A failed load, shared by every key of its statement.
+pub(crate) type LoadError = Arc<DbErr>;
+
+/// The targets (or sources) found for a batch of rows, one per row.
+pub(crate) type Found = Result<Vec<Option<RowModel>>, LoadError>;
+
+/// The model of a row of `E`; a row of another entity is a bug of the
+/// caller, reported as an error rather than a panic.
+pub(crate) fn model<E: EntityTrait>(row: &RowModel) -> Result<&E::Model, Error> {
+    row.downcast_ref::<E::Model>().ok_or_else(|| {
+        Error::Db(DbErr::Custom(format!(
+            "a row of another entity where `{}` was expected",
+            std::any::type_name::<E>()
+        )))
+    })
+}
+
+/// The active model of `values`, column by column (`try_set`: a value of
+/// the wrong type is an error, not a panic).
+pub(crate) fn active_model<E: EntityTrait>(
+    columns: &[E::Column],
+    values: Vec<(usize, Value)>,
+) -> Result<E::ActiveModel, Error>
+where
+    E::ActiveModel: ActiveModelTrait<Entity = E>,
+{
+    let mut active = <E::ActiveModel as ActiveModelTrait>::default();
+    for (column, value) in values {
+        let Some(column) = columns.get(column) else {
+            continue;
+        };
+        active.try_set(*column, value)?;
+    }
+    Ok(active)
+}
