@@ -1,0 +1,378 @@
+//! The registry: the entities an application exposes and its has-one
+//! associations, from which every GraphQL type, field, mutation, loader
+//! key and prefetch path follows.
+//!
+//! ```ignore
+//! let mut registry = Registry::new();
+//! registry
+//!     .entity(Exposed::<company::Entity>::new("Company").queries("company", "companies"))
+//!     .entity(Exposed::<ceo::Entity>::new("Ceo"))
+//!     .has_one(&company::CEO);
+//! ```
+//!
+//! Here the [`Registry`] and its declarations; [`Exposed`] (exposed.rs)
+//! declares one entity; spec.rs holds what the registry knows of each
+//! object, column and association, naming.rs the names the schema gives
+//! them, and derive.rs what follows from the declarations.
+
+mod derive;
+mod exposed;
+mod naming;
+mod spec;
+
+use std::any::TypeId;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use hasone::{HasOne, Id};
+use indexmap::IndexMap;
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, EntityTrait, IdenStatic, IntoActiveModel,
+    Iterable, PrimaryKeyTrait,
+};
+
+pub use exposed::{Check, Exposed};
+pub(crate) use spec::{AssocSpec, ColumnRole, ColumnSpec, FieldSpec, ObjectSpec};
+
+use crate::assoc::HasOneOps;
+use crate::ids::IdValue;
+use crate::names::camel;
+use crate::ops::Ops;
+use crate::value::ColumnKind;
+
+/// The applications's exposed entities and associations. One per
+/// application type, built once (see [`crate::App`]).
+pub struct Registry {
+    pub(crate) objects: Vec<ObjectSpec>,
+    pub(crate) associations: Vec<AssocSpec>,
+    by_entity: HashMap<TypeId, usize>,
+    pub(crate) by_name: HashMap<String, usize>,
+    pub(crate) tenancy: bool,
+    /// Types the objects use besides themselves (scalars, enums, inputs).
+    pub(crate) scalars: Vec<&'static str>,
+}
+
+impl Default for Registry {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Registry {
+    /// An empty registry.
+    pub fn new() -> Self {
+        Registry {
+            objects: Vec::new(),
+            associations: Vec::new(),
+            by_entity: HashMap::new(),
+            by_name: HashMap::new(),
+            tenancy: false,
+            scalars: Vec::new(),
+        }
+    }
+
+    /// Reads and writes of targets take a `schema` argument (Sequelize's
+    /// `schema` option), checked against the allowlist at run time.
+    pub fn tenancy(&mut self) -> &mut Self {
+        self.tenancy = true;
+        self.rebuild();
+        self
+    }
+
+    /// Exposes an entity.
+    ///
+    /// # Panics
+    /// When the entity or its type name is registered twice.
+    pub fn entity<E>(&mut self, object: Exposed<E>) -> &mut Self
+    where
+        E: EntityTrait,
+        E::Model: Sync + IntoActiveModel<E::ActiveModel>,
+        E::ActiveModel: ActiveModelBehavior
+            + ActiveModelTrait<Entity = E>
+            + sea_orm::TryIntoModel<E::Model>
+            + Send
+            + Sync,
+        Id<E>: IdValue,
+    {
+        let type_id = TypeId::of::<E>();
+        assert!(
+            !self.by_entity.contains_key(&type_id),
+            "entity `{}` is registered twice",
+            E::default().table_name()
+        );
+        assert!(
+            !self.by_name.contains_key(object.name),
+            "two entities are exposed as the GraphQL type `{}`",
+            object.name
+        );
+        let entity = E::default();
+        let table = entity.table_name();
+        let pk_column = hasone::pk_column::<E>();
+        let auto_increment = <E::PrimaryKey as PrimaryKeyTrait>::auto_increment();
+        let mut pk = 0;
+        let mut columns = Vec::new();
+        let mut config = object.columns;
+        for (i, column) in E::Column::iter().enumerate() {
+            let def = column.def();
+            let at = config
+                .iter()
+                .position(|(c, _)| c.as_str() == column.as_str());
+            let cfg = at.map(|at| config.swap_remove(at).1).unwrap_or_default();
+            let kind = match cfg.enumeration {
+                Some(spec) => ColumnKind::Enum(Arc::new(spec)),
+                None => ColumnKind::of(def.get_column_type()),
+            };
+            let is_pk = column.as_str() == pk_column.as_str();
+            if is_pk {
+                pk = i;
+            }
+            let default_value = match def.get_column_default() {
+                Some(sea_orm::sea_query::SimpleExpr::Value(v)) => Some(v.clone()),
+                _ => None,
+            };
+            let default = def.get_column_default().and_then(|d| literal(d, &kind));
+            columns.push(ColumnSpec {
+                field: camel(column.as_str()),
+                column: column.as_str(),
+                description: cfg.description.map_or_else(
+                    || format!("The `{}` column of `{table}`.", column.as_str()),
+                    str::to_owned,
+                ),
+                described: cfg.description.is_some(),
+                kind,
+                nullable: def.is_null(),
+                default,
+                default_value,
+                checks: cfg.checks,
+                min_chars: cfg.min_chars,
+                role: if is_pk {
+                    ColumnRole::PrimaryKey { auto_increment }
+                } else {
+                    ColumnRole::Plain
+                },
+            });
+        }
+        let description = object
+            .description
+            .map(str::to_owned)
+            .or_else(|| entity.comment().map(str::to_owned))
+            .unwrap_or_else(|| format!("A row of `{table}`."));
+        let index = self.objects.len();
+        self.objects.push(ObjectSpec {
+            name: object.name.to_owned(),
+            description,
+            table,
+            ops: Box::new(Ops::<E>::new(object.scopes)),
+            columns,
+            pk,
+            scopes: object
+                .scopes
+                .named
+                .iter()
+                .map(|s| (s.name, s.description))
+                .collect(),
+            default_scope: object.scopes.default_description,
+            single: object.single,
+            list: object.list,
+            crud: object.crud,
+            fields: IndexMap::new(),
+            target: false,
+            tenant: false,
+            lookup_columns: vec![pk],
+        });
+        self.by_entity.insert(type_id, index);
+        self.by_name.insert(object.name.to_owned(), index);
+        self.rebuild();
+        self
+    }
+
+    /// Declares a has-one association between two registered entities.
+    ///
+    /// # Panics
+    /// When either entity is not registered, a field name is taken, the
+    /// source key or the foreign key is not a column of its entity, or the
+    /// foreign key cannot hold the source key (a `UUID` key into an
+    /// integer column).
+    pub fn has_one<S, T>(&mut self, assoc: &'static HasOne<S, T>) -> &mut Self
+    where
+        S: EntityTrait,
+        T: EntityTrait,
+        S::Model: Sync + IntoActiveModel<S::ActiveModel>,
+        T::Model: Sync + IntoActiveModel<T::ActiveModel>,
+        S::ActiveModel: ActiveModelBehavior + ActiveModelTrait<Entity = S> + Send + Sync,
+        T::ActiveModel: ActiveModelBehavior + ActiveModelTrait<Entity = T> + Send + Sync,
+        Id<S>: IdValue,
+        Id<T>: IdValue,
+    {
+        let source = self.index_of::<S>();
+        let target = self.index_of::<T>();
+        let inverse = assoc
+            .inverse
+            .map_or_else(|| camel(&self.objects[source].name), str::to_owned);
+        // A column that is not there is a declaration error: binding the
+        // first column instead would move the wrong key.
+        let missing = |object: &ObjectSpec, column: &str, role: &str| -> ! {
+            panic!(
+                "`{}.{}`: the {role} `{}.{column}` is not a column of `{}`",
+                self.objects[source].name,
+                camel(assoc.name),
+                object.table,
+                object.name,
+            )
+        };
+        let foreign_key = self.objects[target]
+            .columns
+            .iter()
+            .position(|c| c.column == assoc.foreign_key_name())
+            .unwrap_or_else(|| {
+                missing(
+                    &self.objects[target],
+                    assoc.foreign_key_name(),
+                    "foreign key",
+                )
+            });
+        let source_key = self.objects[source]
+            .columns
+            .iter()
+            .find(|c| c.column == assoc.source_key.as_str())
+            .unwrap_or_else(|| {
+                missing(
+                    &self.objects[source],
+                    assoc.source_key.as_str(),
+                    "source key",
+                )
+            });
+        let fk = &self.objects[target].columns[foreign_key];
+        assert!(
+            same_key_type(&source_key.kind, &fk.kind),
+            "`{}.{}`: the foreign key `{}.{}` ({:?}) cannot hold the source key `{}.{}` ({:?})",
+            self.objects[source].name,
+            camel(assoc.name),
+            self.objects[target].table,
+            fk.column,
+            fk.kind,
+            self.objects[source].table,
+            source_key.column,
+            source_key.kind,
+        );
+        let scopes = self.objects[target].ops.scopes_any();
+        self.associations.push(AssocSpec {
+            field: camel(assoc.name),
+            source,
+            target,
+            inverse,
+            ops: Box::new(HasOneOps::new(assoc, scopes)),
+            foreign_key,
+        });
+        self.rebuild();
+        self
+    }
+
+    fn index_of<E: EntityTrait>(&self) -> usize {
+        match self.by_entity.get(&TypeId::of::<E>()) {
+            Some(i) => *i,
+            None => panic!(
+                "entity `{}` is used by an association but not registered: call `entity` first",
+                E::default().table_name()
+            ),
+        }
+    }
+}
+
+/// The GraphQL literal of a column default, when it is a plain value of
+/// the column's kind.
+fn literal(default: &sea_orm::sea_query::SimpleExpr, kind: &ColumnKind) -> Option<String> {
+    let sea_orm::sea_query::SimpleExpr::Value(value) = default else {
+        return None;
+    };
+    let value = kind.to_graphql(value);
+    (value != async_graphql::Value::Null).then(|| value.to_string())
+}
+
+/// Whether a foreign key of kind `fk` can hold source keys of kind `key`:
+/// integers of any width (keys are compared as `i64`), text of any length,
+/// otherwise the same kind.
+fn same_key_type(key: &ColumnKind, fk: &ColumnKind) -> bool {
+    match (key, fk) {
+        (ColumnKind::Int(_), ColumnKind::Int(_)) | (ColumnKind::Text(_), ColumnKind::Text(_)) => {
+            true
+        }
+        _ => std::mem::discriminant(key) == std::mem::discriminant(fk),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use hasone::HasOne;
+
+    use super::*;
+
+    mod shop {
+        use sea_orm::entity::prelude::*;
+
+        #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+        #[sea_orm(table_name = "shops")]
+        pub struct Model {
+            #[sea_orm(primary_key, auto_increment = false)]
+            pub id: Uuid,
+            pub code: String,
+        }
+
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+
+        impl ActiveModelBehavior for ActiveModel {}
+    }
+
+    mod manager {
+        use sea_orm::entity::prelude::*;
+
+        #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+        #[sea_orm(table_name = "managers")]
+        pub struct Model {
+            #[sea_orm(primary_key)]
+            pub id: i64,
+            pub shop_id: Option<i32>,
+            pub shop_code: Option<String>,
+        }
+
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+
+        impl ActiveModelBehavior for ActiveModel {}
+    }
+
+    const BY_CODE: HasOne<shop::Entity, manager::Entity> =
+        HasOne::new("manager", shop::Column::Code, manager::Column::ShopCode);
+    const BY_UUID_INTO_INT: HasOne<shop::Entity, manager::Entity> =
+        HasOne::new("manager", shop::Column::Id, manager::Column::ShopId);
+
+    fn registry() -> Registry {
+        let mut registry = Registry::new();
+        registry
+            .entity(Exposed::<shop::Entity>::new("Shop"))
+            .entity(Exposed::<manager::Entity>::new("Manager"));
+        registry
+    }
+
+    #[test]
+    fn a_foreign_key_of_the_source_keys_type_is_accepted() {
+        registry().has_one(&BY_CODE);
+    }
+
+    #[test]
+    #[should_panic(expected = "`Shop.manager`: the foreign key `managers.shop_id`")]
+    fn a_foreign_key_that_cannot_hold_the_source_key_is_refused_at_startup() {
+        registry().has_one(&BY_UUID_INTO_INT);
+    }
+
+    #[test]
+    fn integer_keys_of_any_width_match() {
+        use sea_orm::ColumnType;
+        assert!(same_key_type(
+            &ColumnKind::Int(ColumnType::Integer),
+            &ColumnKind::Int(ColumnType::BigInteger)
+        ));
+        assert!(!same_key_type(&ColumnKind::Uuid, &ColumnKind::Text(None)));
+    }
+}

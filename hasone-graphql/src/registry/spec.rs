@@ -1,0 +1,125 @@
+//! What the registry knows of each exposed entity ([`ObjectSpec`]), its
+//! columns ([`ColumnSpec`]) and fields ([`FieldSpec`]), and of each
+//! association ([`AssocSpec`]): everything the GraphQL side reads.
+
+use indexmap::IndexMap;
+use sea_orm::Value;
+
+use super::Check;
+use crate::assoc::AssociationOps;
+use crate::ops::EntityOps;
+use crate::value::ColumnKind;
+
+/// A column of an object, as the API sees it.
+pub(crate) struct ColumnSpec {
+    /// The field name (camel case).
+    pub field: String,
+    /// The SQL column name.
+    pub column: &'static str,
+    pub kind: ColumnKind,
+    pub nullable: bool,
+    /// As declared (`Exposed::column`), else one made from the column.
+    pub description: String,
+    /// Whether `description` was declared.
+    pub described: bool,
+    /// The GraphQL literal of its default value, if the column has one.
+    pub default: Option<String>,
+    /// The default value itself, written when a new row omits the field.
+    pub default_value: Option<Value>,
+    pub checks: Vec<Check>,
+    pub min_chars: usize,
+    pub role: ColumnRole,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum ColumnRole {
+    Plain,
+    PrimaryKey {
+        auto_increment: bool,
+    },
+    /// The foreign key of these associations (indices), on this target.
+    ForeignKey(Vec<usize>),
+    /// Assigned by the scope of these associations.
+    Scope(Vec<usize>),
+}
+
+/// What a field of an object resolves.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum FieldSpec {
+    Id,
+    RowId,
+    Column(usize),
+    /// A foreign key holding the primary key of `source`: its global id.
+    ForeignId {
+        column: usize,
+        source: usize,
+    },
+    HasOne(usize),
+    Inverse(usize),
+}
+
+/// An exposed entity.
+pub(crate) struct ObjectSpec {
+    pub name: String,
+    pub description: String,
+    pub table: &'static str,
+    pub ops: Box<dyn EntityOps>,
+    pub columns: Vec<ColumnSpec>,
+    pub pk: usize,
+    /// Named scopes (name, description) and what `DEFAULT` means.
+    pub scopes: Vec<(&'static str, &'static str)>,
+    pub default_scope: &'static str,
+    pub single: Option<&'static str>,
+    pub list: Option<&'static str>,
+    pub crud: bool,
+    /// Filled in by [`Registry::finish`].
+    pub fields: IndexMap<String, FieldSpec>,
+    /// Whether it is an association's target (it has model scopes, a
+    /// create input, and its link moves with `set*`).
+    pub target: bool,
+    /// Whether its rows are also read from tenant schemas (a target, with
+    /// [`Registry::tenancy`]).
+    pub tenant: bool,
+    /// The columns rows are looked up by: the primary key and the source
+    /// keys of its associations (a page primes its rows under each).
+    pub lookup_columns: Vec<usize>,
+}
+
+impl ObjectSpec {
+    /// Columns a `create`/`update` input sets: not the auto-increment key,
+    /// not a foreign key (links move with `set*`), not assigned by an
+    /// association scope, writable.
+    pub fn input_columns(&self) -> impl Iterator<Item = (usize, &ColumnSpec)> {
+        self.columns.iter().enumerate().filter(|(_, c)| {
+            c.kind.writable()
+                && matches!(
+                    c.role,
+                    ColumnRole::Plain
+                        | ColumnRole::PrimaryKey {
+                            auto_increment: false
+                        }
+                )
+        })
+    }
+
+    /// Columns an association scope assigns: arguments of `create*`.
+    pub fn scope_columns(&self) -> impl Iterator<Item = (usize, &ColumnSpec)> {
+        self.columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| matches!(c.role, ColumnRole::Scope(_)))
+    }
+}
+
+/// A registered association.
+pub(crate) struct AssocSpec {
+    /// The field on the source (`billingAddress`).
+    pub field: String,
+    pub source: usize,
+    pub target: usize,
+    /// The field on the target back to the source (`user`).
+    pub inverse: String,
+    pub ops: Box<dyn AssociationOps>,
+    /// The target's foreign key column.
+    pub foreign_key: usize,
+}
