@@ -16,7 +16,7 @@ use sea_orm::{
 
 use crate::ids::IdValue;
 use crate::loaders::Loaders;
-use crate::model::{Found, RowModel, active_model, model};
+use crate::model::{ColumnId, Found, RowModel, active_model, model};
 
 /// What `set` and `create` changed, as rows.
 pub(crate) struct LinkedRows {
@@ -120,7 +120,7 @@ pub(crate) trait AssociationOps: Send + Sync {
         &self,
         txn: &DatabaseTransaction,
         source: Value,
-        values: Vec<(usize, Value)>,
+        values: Vec<(ColumnId, Value)>,
         schema: Option<&SchemaName>,
     ) -> Result<LinkedRows, Error>;
 
@@ -345,7 +345,7 @@ where
         &self,
         txn: &DatabaseTransaction,
         source: Value,
-        values: Vec<(usize, Value)>,
+        values: Vec<(ColumnId, Value)>,
         schema: Option<&SchemaName>,
     ) -> Result<LinkedRows, Error> {
         let source = id_of::<S>(&source)?;

@@ -68,10 +68,7 @@ impl Change {
         target: Option<&RowModel>,
         previous: Option<&RowModel>,
     ) -> Change {
-        let (sources, targets) = (
-            &registry.objects[assoc.source],
-            &registry.objects[assoc.target],
-        );
+        let (sources, targets) = (&registry[assoc.source], &registry[assoc.target]);
         Change {
             assoc: assoc.change_key(registry),
             schema: schema.map(|s| s.as_str().to_owned()),

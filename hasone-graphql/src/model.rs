@@ -18,6 +18,11 @@ pub(crate) type LoadError = Arc<DbErr>;
 /// The targets (or sources) found for a batch of rows, one per row.
 pub(crate) type Found = Result<Vec<Option<RowModel>>, LoadError>;
 
+/// A column's place among its entity's columns (`E::Column::iter()`
+/// order, which the registry's column list keeps).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct ColumnId(pub usize);
+
 /// The model of a row of `E`; a row of another entity is a bug of the
 /// caller, reported as an error rather than a panic.
 pub(crate) fn model<E: EntityTrait>(row: &RowModel) -> Result<&E::Model, Error> {
@@ -33,14 +38,14 @@ pub(crate) fn model<E: EntityTrait>(row: &RowModel) -> Result<&E::Model, Error> 
 /// the wrong type is an error, not a panic).
 pub(crate) fn active_model<E: EntityTrait>(
     columns: &[E::Column],
-    values: Vec<(usize, Value)>,
+    values: Vec<(ColumnId, Value)>,
 ) -> Result<E::ActiveModel, Error>
 where
     E::ActiveModel: ActiveModelTrait<Entity = E>,
 {
     let mut active = <E::ActiveModel as ActiveModelTrait>::default();
     for (column, value) in values {
-        let Some(column) = columns.get(column) else {
+        let Some(column) = columns.get(column.0) else {
             continue;
         };
         active.try_set(*column, value)?;

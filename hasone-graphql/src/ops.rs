@@ -20,7 +20,7 @@ use sea_orm::{
 use crate::assoc::AssociationOps;
 use crate::ids::{IdError, IdValue, parse_cursor, parse_id};
 use crate::loaders::Loaders;
-use crate::model::{LoadError, RowModel, active_model, model};
+use crate::model::{ColumnId, LoadError, RowModel, active_model, model};
 
 #[async_trait::async_trait]
 pub(crate) trait EntityOps: Send + Sync {
@@ -31,7 +31,7 @@ pub(crate) trait EntityOps: Send + Sync {
     fn scopes_any(&self) -> &'static (dyn Any + Send + Sync);
 
     /// Column `column` of a row.
-    fn get(&self, row: &RowModel, column: usize) -> Value;
+    fn get(&self, row: &RowModel, column: ColumnId) -> Value;
 
     /// The row id, as written in ids and cursors.
     fn render_pk(&self, row: &RowModel) -> String;
@@ -64,7 +64,7 @@ pub(crate) trait EntityOps: Send + Sync {
 
     /// Keeps rows read otherwise for the request's lookups by `columns`
     /// (the primary key, and the source keys inverse fields look up by).
-    async fn prime(&self, loaders: &Loaders, rows: &[RowModel], columns: &[usize]);
+    async fn prime(&self, loaders: &Loaders, rows: &[RowModel], columns: &[ColumnId]);
 
     /// A page in primary key order, after `after`; `limit` rows at most.
     async fn page(
@@ -80,7 +80,7 @@ pub(crate) trait EntityOps: Send + Sync {
     async fn insert(
         &self,
         db: &DatabaseConnection,
-        values: Vec<(usize, Value)>,
+        values: Vec<(ColumnId, Value)>,
     ) -> Result<RowModel, Error>;
 
     /// Updates the row `id` with these column values within `txn`, with
@@ -91,7 +91,7 @@ pub(crate) trait EntityOps: Send + Sync {
         &self,
         txn: &DatabaseTransaction,
         id: Value,
-        values: Vec<(usize, Value)>,
+        values: Vec<(ColumnId, Value)>,
         cascades: &[&dyn AssociationOps],
         schemas: &[SchemaName],
     ) -> Result<Option<RowModel>, Error>;
@@ -116,7 +116,7 @@ pub(crate) trait EntityOps: Send + Sync {
 
     /// The row of these column values (every column); `None` when one does
     /// not fit its column.
-    fn row_of(&self, values: Vec<(usize, Value)>) -> Option<RowModel>;
+    fn row_of(&self, values: Vec<(ColumnId, Value)>) -> Option<RowModel>;
 }
 
 /// [`EntityOps`] of entity `E`.
@@ -160,8 +160,8 @@ where
         self.scopes
     }
 
-    fn get(&self, row: &RowModel, column: usize) -> Value {
-        match (row.downcast_ref::<E::Model>(), self.columns.get(column)) {
+    fn get(&self, row: &RowModel, column: ColumnId) -> Value {
+        match (row.downcast_ref::<E::Model>(), self.columns.get(column.0)) {
             (Some(model), Some(column)) => model.get(*column),
             _ => Value::String(None),
         }
@@ -215,9 +215,9 @@ where
             .collect()
     }
 
-    async fn prime(&self, loaders: &Loaders, rows: &[RowModel], columns: &[usize]) {
+    async fn prime(&self, loaders: &Loaders, rows: &[RowModel], columns: &[ColumnId]) {
         let mut primed: Vec<(Key<E>, RowModel)> = Vec::with_capacity(rows.len() * columns.len());
-        for column in columns.iter().filter_map(|c| self.columns.get(*c)) {
+        for column in columns.iter().filter_map(|c| self.columns.get(c.0)) {
             for row in rows {
                 let Some(model) = row.downcast_ref::<E::Model>() else {
                     continue;
@@ -255,7 +255,7 @@ where
     async fn insert(
         &self,
         db: &DatabaseConnection,
-        values: Vec<(usize, Value)>,
+        values: Vec<(ColumnId, Value)>,
     ) -> Result<RowModel, Error> {
         let active = active_model::<E>(&self.columns, values)?;
         let model = active.insert(db).await?;
@@ -266,7 +266,7 @@ where
         &self,
         txn: &DatabaseTransaction,
         id: Value,
-        values: Vec<(usize, Value)>,
+        values: Vec<(ColumnId, Value)>,
         cascades: &[&dyn AssociationOps],
         schemas: &[SchemaName],
     ) -> Result<Option<RowModel>, Error> {
@@ -283,7 +283,7 @@ where
         };
         let mut active = before.clone().into_active_model();
         for (column, value) in values {
-            if let Some(column) = self.columns.get(column) {
+            if let Some(column) = self.columns.get(column.0) {
                 active.try_set(*column, value)?;
             }
         }
@@ -338,7 +338,7 @@ where
         Ok(result.rows_affected > 0)
     }
 
-    fn row_of(&self, values: Vec<(usize, Value)>) -> Option<RowModel> {
+    fn row_of(&self, values: Vec<(ColumnId, Value)>) -> Option<RowModel> {
         let active = active_model::<E>(&self.columns, values).ok()?;
         let model: E::Model = active.try_into_model().ok()?;
         Some(Arc::new(model))

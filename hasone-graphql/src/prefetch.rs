@@ -37,7 +37,7 @@ use hasone::tenancy::SchemaName;
 use crate::assoc::{Wanted, scope_ref};
 use crate::loaders::Loaders;
 use crate::model::RowModel;
-use crate::registry::{FieldSpec, Registry};
+use crate::registry::{AssocId, FieldSpec, ObjectId, Registry};
 
 /// Fragments nest at most this deep in a walk (validation refuses cycles
 /// and the request bounds refuse deeper documents before this runs).
@@ -80,7 +80,7 @@ fn row_address(row: &RowModel) -> usize {
 
 /// Rows of one object, with the selections made on them.
 struct Level<'a> {
-    object: usize,
+    object: ObjectId,
     rows: Vec<RowModel>,
     sets: Vec<&'a SelectionSet>,
 }
@@ -89,7 +89,7 @@ struct Level<'a> {
 struct Asking<'a> {
     field: &'a Positioned<Field>,
     /// The entity of the rows it loads.
-    object: usize,
+    object: ObjectId,
     schema: Option<SchemaName>,
     sources: Vec<usize>,
     wanted: Wanted,
@@ -111,7 +111,7 @@ struct Loaded<'a> {
 pub(crate) async fn prefetch<'a>(
     ctx: &Context<'a>,
     registry: &'static Registry,
-    object: usize,
+    object: ObjectId,
     rows: Vec<RowModel>,
     sets: Vec<&'a SelectionSet>,
 ) -> Option<Arc<Prefetched>> {
@@ -127,7 +127,7 @@ pub(crate) async fn prefetch<'a>(
     while !level.is_empty() {
         let mut asking = Vec::new();
         for Level { object, rows, sets } in &level {
-            let fields = &registry.objects[*object].fields;
+            let fields = &registry[*object].fields;
             for field in selected(ctx, sets) {
                 let Some(spec @ (FieldSpec::HasOne(a) | FieldSpec::Inverse(a))) =
                     fields.get(field.node.name.node.as_str()).copied()
@@ -301,12 +301,12 @@ fn arguments(ctx: &Context<'_>, field: &Field, spec: FieldSpec) -> Option<Asked>
 fn want(
     registry: &'static Registry,
     loaders: &Loaders,
-    a: usize,
+    a: AssocId,
     spec: FieldSpec,
     rows: &[RowModel],
     asked: &Asked,
-) -> Option<(usize, Wanted)> {
-    let assoc = &registry.associations[a];
+) -> Option<(ObjectId, Wanted)> {
+    let assoc = &registry[a];
     Some(match spec {
         FieldSpec::HasOne(_) => {
             let refs: Option<Vec<ScopeRef<'_>>> = asked
@@ -343,7 +343,7 @@ fn found<'a>(
         wanted,
     } = asked;
     let found = wanted(loaders).ok()?;
-    let next_fields = &registry.objects[object].fields;
+    let next_fields = &registry[object].fields;
     let set = &field.node.selection_set.node;
     let deeper = set.items.iter().any(|item| match &item.node {
         Selection::Field(child) => matches!(

@@ -22,9 +22,7 @@ impl Snapshot {
     /// column's value as GraphQL shows it.
     pub fn of(object: &ObjectSpec, row: &RowModel) -> Snapshot {
         let values = object
-            .columns
-            .iter()
-            .enumerate()
+            .each_column()
             .map(|(i, c)| (c.field.clone(), c.kind.to_graphql(&object.ops.get(row, i))))
             .collect();
         Snapshot {
@@ -39,7 +37,7 @@ impl Snapshot {
     pub fn restore(&self, object: &ObjectSpec) -> Option<RowModel> {
         let values = self.values.as_ref()?;
         let mut stored = Vec::with_capacity(object.columns.len());
-        for (i, column) in object.columns.iter().enumerate() {
+        for (i, column) in object.each_column() {
             let value = values.get(&column.field)?;
             stored.push((i, column.kind.from_graphql(value).ok()?));
         }

@@ -22,6 +22,7 @@ mod spec;
 
 use std::any::TypeId;
 use std::collections::HashMap;
+use std::ops::Index;
 use std::sync::Arc;
 
 use hasone::{HasOne, Id};
@@ -32,10 +33,13 @@ use sea_orm::{
 };
 
 pub use exposed::{Check, Exposed};
-pub(crate) use spec::{AssocSpec, ColumnRole, ColumnSpec, FieldSpec, ObjectSpec};
+pub(crate) use spec::{
+    AssocId, AssocSpec, ColumnRole, ColumnSpec, FieldSpec, ObjectId, ObjectSpec,
+};
 
 use crate::assoc::HasOneOps;
 use crate::ids::IdValue;
+use crate::model::ColumnId;
 use crate::names::camel;
 use crate::ops::Ops;
 use crate::value::ColumnKind;
@@ -45,11 +49,45 @@ use crate::value::ColumnKind;
 pub struct Registry {
     pub(crate) objects: Vec<ObjectSpec>,
     pub(crate) associations: Vec<AssocSpec>,
-    by_entity: HashMap<TypeId, usize>,
-    pub(crate) by_name: HashMap<String, usize>,
+    by_entity: HashMap<TypeId, ObjectId>,
+    pub(crate) by_name: HashMap<String, ObjectId>,
     pub(crate) tenancy: bool,
     /// Types the objects use besides themselves (scalars, enums, inputs).
     pub(crate) scalars: Vec<&'static str>,
+}
+
+impl Index<ObjectId> for Registry {
+    type Output = ObjectSpec;
+
+    fn index(&self, id: ObjectId) -> &ObjectSpec {
+        &self.objects[id.0]
+    }
+}
+
+impl Index<AssocId> for Registry {
+    type Output = AssocSpec;
+
+    fn index(&self, id: AssocId) -> &AssocSpec {
+        &self.associations[id.0]
+    }
+}
+
+impl Registry {
+    /// Every object, with its id.
+    pub(crate) fn each_object(&self) -> impl Iterator<Item = (ObjectId, &ObjectSpec)> {
+        self.objects
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (ObjectId(i), o))
+    }
+
+    /// Every association, with its id.
+    pub(crate) fn each_association(&self) -> impl Iterator<Item = (AssocId, &AssocSpec)> {
+        self.associations
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (AssocId(i), a))
+    }
 }
 
 impl Default for Registry {
@@ -109,7 +147,7 @@ impl Registry {
         let table = entity.table_name();
         let pk_column = hasone::pk_column::<E>();
         let auto_increment = <E::PrimaryKey as PrimaryKeyTrait>::auto_increment();
-        let mut pk = 0;
+        let mut pk = ColumnId(0);
         let mut columns = Vec::new();
         let mut config = object.columns;
         for (i, column) in E::Column::iter().enumerate() {
@@ -124,7 +162,7 @@ impl Registry {
             };
             let is_pk = column.as_str() == pk_column.as_str();
             if is_pk {
-                pk = i;
+                pk = ColumnId(i);
             }
             let default_value = match def.get_column_default() {
                 Some(sea_orm::sea_query::SimpleExpr::Value(v)) => Some(v.clone()),
@@ -157,7 +195,7 @@ impl Registry {
             .map(str::to_owned)
             .or_else(|| entity.comment().map(str::to_owned))
             .unwrap_or_else(|| format!("A row of `{table}`."));
-        let index = self.objects.len();
+        let index = ObjectId(self.objects.len());
         self.objects.push(ObjectSpec {
             name: object.name.to_owned(),
             description,
@@ -208,54 +246,43 @@ impl Registry {
         let target = self.index_of::<T>();
         let inverse = assoc
             .inverse
-            .map_or_else(|| camel(&self.objects[source].name), str::to_owned);
+            .map_or_else(|| camel(&self[source].name), str::to_owned);
         // A column that is not there is a declaration error: binding the
         // first column instead would move the wrong key.
         let missing = |object: &ObjectSpec, column: &str, role: &str| -> ! {
             panic!(
                 "`{}.{}`: the {role} `{}.{column}` is not a column of `{}`",
-                self.objects[source].name,
+                self[source].name,
                 camel(assoc.name),
                 object.table,
                 object.name,
             )
         };
-        let foreign_key = self.objects[target]
+        let foreign_key = self[target]
             .columns
             .iter()
             .position(|c| c.column == assoc.foreign_key_name())
-            .unwrap_or_else(|| {
-                missing(
-                    &self.objects[target],
-                    assoc.foreign_key_name(),
-                    "foreign key",
-                )
-            });
-        let source_key = self.objects[source]
+            .map(ColumnId)
+            .unwrap_or_else(|| missing(&self[target], assoc.foreign_key_name(), "foreign key"));
+        let source_key = self[source]
             .columns
             .iter()
             .find(|c| c.column == assoc.source_key.as_str())
-            .unwrap_or_else(|| {
-                missing(
-                    &self.objects[source],
-                    assoc.source_key.as_str(),
-                    "source key",
-                )
-            });
-        let fk = &self.objects[target].columns[foreign_key];
+            .unwrap_or_else(|| missing(&self[source], assoc.source_key.as_str(), "source key"));
+        let fk = &self[target][foreign_key];
         assert!(
             same_key_type(&source_key.kind, &fk.kind),
             "`{}.{}`: the foreign key `{}.{}` ({:?}) cannot hold the source key `{}.{}` ({:?})",
-            self.objects[source].name,
+            self[source].name,
             camel(assoc.name),
-            self.objects[target].table,
+            self[target].table,
             fk.column,
             fk.kind,
-            self.objects[source].table,
+            self[source].table,
             source_key.column,
             source_key.kind,
         );
-        let scopes = self.objects[target].ops.scopes_any();
+        let scopes = self[target].ops.scopes_any();
         self.associations.push(AssocSpec {
             field: camel(assoc.name),
             source,
@@ -268,7 +295,7 @@ impl Registry {
         self
     }
 
-    fn index_of<E: EntityTrait>(&self) -> usize {
+    fn index_of<E: EntityTrait>(&self) -> ObjectId {
         match self.by_entity.get(&TypeId::of::<E>()) {
             Some(i) => *i,
             None => panic!(

@@ -23,7 +23,7 @@ impl AssocSpec {
     pub fn payload(&self, registry: &Registry, verb: &str) -> String {
         format!(
             "{verb}{}{}Payload",
-            registry.objects[self.source].name,
+            registry[self.source].name,
             pascal(&self.field)
         )
     }
@@ -32,14 +32,14 @@ impl AssocSpec {
     pub fn mutation(&self, registry: &Registry, verb: &str) -> String {
         format!(
             "{verb}{}{}",
-            registry.objects[self.source].name,
+            registry[self.source].name,
             pascal(&self.field)
         )
     }
 
     /// `userId`.
     pub fn source_arg(&self, registry: &Registry) -> String {
-        format!("{}Id", camel(&registry.objects[self.source].name))
+        format!("{}Id", camel(&registry[self.source].name))
     }
 
     /// `billingAddressId`.
@@ -49,14 +49,14 @@ impl AssocSpec {
 
     /// How changes name the association: `User.profile`.
     pub fn change_key(&self, registry: &Registry) -> String {
-        format!("{}.{}", registry.objects[self.source].name, self.field)
+        format!("{}.{}", registry[self.source].name, self.field)
     }
 
     /// `userProfileChanged`.
     pub fn subscription(&self, registry: &Registry) -> String {
         format!(
             "{}{}Changed",
-            camel(&registry.objects[self.source].name),
+            camel(&registry[self.source].name),
             pascal(&self.field)
         )
     }
@@ -65,13 +65,13 @@ impl AssocSpec {
     pub fn change_type(&self, registry: &Registry) -> String {
         format!(
             "{}{}Change",
-            registry.objects[self.source].name,
+            registry[self.source].name,
             pascal(&self.field)
         )
     }
 
     /// The payload's field for the source (`user`).
     pub fn source_field(&self, registry: &Registry) -> String {
-        camel(&registry.objects[self.source].name)
+        camel(&registry[self.source].name)
     }
 }

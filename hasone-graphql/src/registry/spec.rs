@@ -2,13 +2,26 @@
 //! columns ([`ColumnSpec`]) and fields ([`FieldSpec`]), and of each
 //! association ([`AssocSpec`]): everything the GraphQL side reads.
 
+use std::ops::Index;
+
 use indexmap::IndexMap;
 use sea_orm::Value;
 
 use super::Check;
 use crate::assoc::AssociationOps;
+use crate::model::ColumnId;
 use crate::ops::EntityOps;
 use crate::value::ColumnKind;
+
+/// An exposed entity: its place among the registry's objects
+/// (`registry[id]`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct ObjectId(pub usize);
+
+/// A registered association: its place among the registry's associations
+/// (`registry[id]`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct AssocId(pub usize);
 
 /// A column of an object, as the API sees it.
 pub(crate) struct ColumnSpec {
@@ -38,9 +51,9 @@ pub(crate) enum ColumnRole {
         auto_increment: bool,
     },
     /// The foreign key of these associations (indices), on this target.
-    ForeignKey(Vec<usize>),
+    ForeignKey(Vec<AssocId>),
     /// Assigned by the scope of these associations.
-    Scope(Vec<usize>),
+    Scope(Vec<AssocId>),
 }
 
 /// What a field of an object resolves.
@@ -48,14 +61,14 @@ pub(crate) enum ColumnRole {
 pub(crate) enum FieldSpec {
     Id,
     RowId,
-    Column(usize),
+    Column(ColumnId),
     /// A foreign key holding the primary key of `source`: its global id.
     ForeignId {
-        column: usize,
-        source: usize,
+        column: ColumnId,
+        source: ObjectId,
     },
-    HasOne(usize),
-    Inverse(usize),
+    HasOne(AssocId),
+    Inverse(AssocId),
 }
 
 /// An exposed entity.
@@ -65,7 +78,7 @@ pub(crate) struct ObjectSpec {
     pub table: &'static str,
     pub ops: Box<dyn EntityOps>,
     pub columns: Vec<ColumnSpec>,
-    pub pk: usize,
+    pub pk: ColumnId,
     /// Named scopes (name, description) and what `DEFAULT` means.
     pub scopes: Vec<(&'static str, &'static str)>,
     pub default_scope: &'static str,
@@ -82,15 +95,31 @@ pub(crate) struct ObjectSpec {
     pub tenant: bool,
     /// The columns rows are looked up by: the primary key and the source
     /// keys of its associations (a page primes its rows under each).
-    pub lookup_columns: Vec<usize>,
+    pub lookup_columns: Vec<ColumnId>,
+}
+
+impl Index<ColumnId> for ObjectSpec {
+    type Output = ColumnSpec;
+
+    fn index(&self, id: ColumnId) -> &ColumnSpec {
+        &self.columns[id.0]
+    }
 }
 
 impl ObjectSpec {
+    /// Every column, with its id.
+    pub fn each_column(&self) -> impl Iterator<Item = (ColumnId, &ColumnSpec)> {
+        self.columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (ColumnId(i), c))
+    }
+
     /// Columns a `create`/`update` input sets: not the auto-increment key,
     /// not a foreign key (links move with `set*`), not assigned by an
     /// association scope, writable.
-    pub fn input_columns(&self) -> impl Iterator<Item = (usize, &ColumnSpec)> {
-        self.columns.iter().enumerate().filter(|(_, c)| {
+    pub fn input_columns(&self) -> impl Iterator<Item = (ColumnId, &ColumnSpec)> {
+        self.each_column().filter(|(_, c)| {
             c.kind.writable()
                 && matches!(
                     c.role,
@@ -103,10 +132,8 @@ impl ObjectSpec {
     }
 
     /// Columns an association scope assigns: arguments of `create*`.
-    pub fn scope_columns(&self) -> impl Iterator<Item = (usize, &ColumnSpec)> {
-        self.columns
-            .iter()
-            .enumerate()
+    pub fn scope_columns(&self) -> impl Iterator<Item = (ColumnId, &ColumnSpec)> {
+        self.each_column()
             .filter(|(_, c)| matches!(c.role, ColumnRole::Scope(_)))
     }
 }
@@ -115,11 +142,11 @@ impl ObjectSpec {
 pub(crate) struct AssocSpec {
     /// The field on the source (`billingAddress`).
     pub field: String,
-    pub source: usize,
-    pub target: usize,
+    pub source: ObjectId,
+    pub target: ObjectId,
     /// The field on the target back to the source (`user`).
     pub inverse: String,
     pub ops: Box<dyn AssociationOps>,
     /// The target's foreign key column.
-    pub foreign_key: usize,
+    pub foreign_key: ColumnId,
 }

@@ -282,7 +282,7 @@ pub(crate) fn register(registry: &Registry, meta: &mut Meta) {
 }
 
 fn object_type(registry: &Registry, object: &ObjectSpec) -> MetaType {
-    let pk = &object.columns[object.pk];
+    let pk = &object[object.pk];
     let mut fields = Vec::new();
     for (name, spec) in &object.fields {
         fields.push(match *spec {
@@ -304,11 +304,11 @@ fn object_type(registry: &Registry, object: &ObjectSpec) -> MetaType {
                 &format!("The primary key, `{}.{}`.", object.table, pk.column),
             ),
             FieldSpec::Column(c) => {
-                let column = &object.columns[c];
+                let column = &object[c];
                 field(name, &column_type(&column.kind, column.nullable), &column.description)
             }
             FieldSpec::ForeignId { column, source } => {
-                let column = &object.columns[column];
+                let column = &object[column];
                 let description = if column.described {
                     column.description.clone()
                 } else {
@@ -316,7 +316,7 @@ fn object_type(registry: &Registry, object: &ObjectSpec) -> MetaType {
                         "The foreign key `{}.{}`: the global id of the linked `{}`{}.",
                         object.table,
                         column.column,
-                        registry.objects[source].name,
+                        registry[source].name,
                         if column.nullable {
                             "; null when unlinked"
                         } else {
@@ -326,10 +326,10 @@ fn object_type(registry: &Registry, object: &ObjectSpec) -> MetaType {
                 };
                 field(name, if column.nullable { "ID" } else { "ID!" }, &description)
             }
-            FieldSpec::HasOne(a) => has_one_field(registry, &registry.associations[a], name),
+            FieldSpec::HasOne(a) => has_one_field(registry, &registry[a], name),
             FieldSpec::Inverse(a) => {
-                let assoc = &registry.associations[a];
-                let source = &registry.objects[assoc.source];
+                let assoc = &registry[a];
+                let source = &registry[assoc.source];
                 // Every association this inverse serves (one foreign key).
                 let served: Vec<String> = registry
                     .associations
@@ -364,9 +364,9 @@ fn object_meta(object: &ObjectSpec, fields: Vec<MetaField>) -> MetaType {
 }
 
 fn has_one_field(registry: &Registry, assoc: &AssocSpec, name: &str) -> MetaField {
-    let source = &registry.objects[assoc.source];
-    let target = &registry.objects[assoc.target];
-    let fk = &target.columns[assoc.foreign_key];
+    let source = &registry[assoc.source];
+    let target = &registry[assoc.target];
+    let fk = &target[assoc.foreign_key];
     let scope = assoc.ops.scope_columns();
     let mut description = format!(
         "`{}.hasOne({}, {{ as: '{}' }})`: `{}.get{}()`, the `{}` whose `{}.{}` holds this {}'s key",
@@ -468,8 +468,8 @@ fn connection_types(object: &ObjectSpec, meta: &mut Meta) {
 }
 
 fn payload_type(registry: &Registry, assoc: &AssocSpec, verb: &str, name: &str) -> MetaType {
-    let source = &registry.objects[assoc.source];
-    let target = &registry.objects[assoc.target];
+    let source = &registry[assoc.source];
+    let target = &registry[assoc.target];
     let previous = if assoc.ops.destroys_previous() {
         "The target that was linked before, as it read before it was deleted (this association deletes its previous target); null when there was none."
     } else {

@@ -13,7 +13,7 @@ use crate::context::{loaders, shared};
 use crate::error::ApiError;
 use crate::ids::split_global_id;
 use crate::prefetch::{prefetch, sets_of};
-use crate::registry::Registry;
+use crate::registry::{ObjectId, Registry};
 use crate::statements::detached;
 
 pub(crate) fn fields(registry: &Registry) -> Vec<MetaField> {
@@ -79,7 +79,7 @@ pub(crate) async fn resolve(
     if name == "node" {
         return node(registry, ctx).await.map(Some);
     }
-    for (index, object) in registry.objects.iter().enumerate() {
+    for (index, object) in registry.each_object() {
         if object.single == Some(name) {
             return single(registry, index, ctx).await.map(Some);
         }
@@ -104,7 +104,7 @@ async fn node(registry: &'static Registry, ctx: &Context<'_>) -> Result<Value, A
             global.ty
         )));
     };
-    let object = &registry.objects[index];
+    let object = &registry[index];
     let schema = schema_arg(ctx, global.schema.map(str::to_owned))?;
     if schema.is_some() && !object.tenant {
         return Err(ApiError::bad_input(format!(
@@ -122,18 +122,18 @@ async fn node(registry: &'static Registry, ctx: &Context<'_>) -> Result<Value, A
 
 /// The object's type name, borrowed from the registry (which lives for
 /// the program).
-fn static_name(registry: &'static Registry, index: usize) -> &'static str {
-    registry.objects[index].name.as_str()
+fn static_name(registry: &'static Registry, index: ObjectId) -> &'static str {
+    registry[index].name.as_str()
 }
 
 async fn by_id(
     registry: &'static Registry,
-    index: usize,
+    index: ObjectId,
     ctx: &Context<'_>,
     key: sea_orm::Value,
     schema: Option<hasone::tenancy::SchemaName>,
 ) -> Result<Option<Row>, ApiError> {
-    let object = &registry.objects[index];
+    let object = &registry[index];
     let mut found = Box::pin(object.ops.by_ids(loaders(ctx)?, vec![key], schema.as_ref())).await?;
     Ok(found
         .pop()
@@ -143,18 +143,18 @@ async fn by_id(
 
 async fn single(
     registry: &'static Registry,
-    index: usize,
+    index: ObjectId,
     ctx: &Context<'_>,
 ) -> Result<Value, ApiError> {
     let args = Args::of(ctx)?;
     let id = args.id("id").unwrap_or_default();
-    let key = registry.objects[index]
+    let key = registry[index]
         .ops
         .parse_id(&id, static_name(registry, index), None)
         .map_err(|e| ApiError::bad_input(format!("argument `id`: {e}")))?;
     let mut row = by_id(registry, index, ctx, key, None).await?;
     if let Some(row) = &mut row {
-        let object = &registry.objects[index];
+        let object = &registry[index];
         let models = std::slice::from_ref(&row.model);
         object
             .ops
@@ -168,10 +168,10 @@ async fn single(
 
 async fn list(
     registry: &'static Registry,
-    index: usize,
+    index: ObjectId,
     ctx: &Context<'_>,
 ) -> Result<Value, ApiError> {
-    let object = &registry.objects[index];
+    let object = &registry[index];
     let args = Args::of(ctx)?;
     let shared = shared(ctx)?;
     let max = shared.max_page_size;
@@ -195,7 +195,7 @@ async fn list(
     let has_previous = after.is_some();
     let loaders = loaders(ctx)?;
     // On a task of its own: see `detached`.
-    let (db, ops) = (loaders.db().clone(), &registry.objects[index].ops);
+    let (db, ops) = (loaders.db().clone(), &registry[index].ops);
     let mut models = detached(async move { ops.page(&db, after, first + 1).await })
         .await
         .map_err(|e| ApiError::internal(&e))??;

@@ -23,7 +23,7 @@ use crate::error::ApiError;
 use crate::ids::{cursor, global_id};
 use crate::model::RowModel;
 use crate::prefetch::Prefetched;
-use crate::registry::{FieldSpec, ObjectSpec, Registry};
+use crate::registry::{FieldSpec, ObjectId, ObjectSpec, Registry};
 use crate::statements::detached;
 
 /// One row of a registered entity, read in `schema` (`None`: the default
@@ -32,7 +32,7 @@ use crate::statements::detached;
 #[derive(Clone)]
 pub struct Row {
     pub(crate) registry: &'static Registry,
-    pub(crate) object: usize,
+    pub(crate) object: ObjectId,
     pub(crate) model: RowModel,
     pub(crate) schema: Option<SchemaName>,
     pub(crate) prefetched: Option<Arc<Prefetched>>,
@@ -41,7 +41,7 @@ pub struct Row {
 impl Row {
     pub(crate) fn new(
         registry: &'static Registry,
-        object: usize,
+        object: ObjectId,
         model: RowModel,
         schema: Option<SchemaName>,
     ) -> Self {
@@ -55,7 +55,7 @@ impl Row {
     }
 
     pub(crate) fn spec(&self) -> &'static ObjectSpec {
-        &self.registry.objects[self.object]
+        &self.registry[self.object]
     }
 
     /// The row's global id.
@@ -79,12 +79,10 @@ impl Row {
         match field {
             FieldSpec::Id => Value::String(self.id()),
             FieldSpec::RowId => spec.ops.pk_graphql(&self.model),
-            FieldSpec::Column(c) => spec.columns[c]
-                .kind
-                .to_graphql(&spec.ops.get(&self.model, c)),
+            FieldSpec::Column(c) => spec[c].kind.to_graphql(&spec.ops.get(&self.model, c)),
             FieldSpec::ForeignId { column, source } => {
                 let key = spec.ops.get(&self.model, column);
-                let source = &self.registry.objects[source];
+                let source = &self.registry[source];
                 match source.ops.render_key(&key) {
                     Some(id) => Value::String(global_id(&source.name, &id, None)),
                     None => Value::Null,
@@ -95,7 +93,7 @@ impl Row {
     }
 
     /// The row of another entity this one's association field answers.
-    fn related(&self, object: usize, model: RowModel, schema: Option<SchemaName>) -> Row {
+    fn related(&self, object: ObjectId, model: RowModel, schema: Option<SchemaName>) -> Row {
         Row {
             registry: self.registry,
             object,
@@ -107,16 +105,16 @@ impl Row {
 
     /// What the prefetch found for the association field `field` (of
     /// entity `object`): `None` when it did not load it.
-    fn prefetched(&self, field: &Field, object: usize) -> Option<Option<Row>> {
+    fn prefetched(&self, field: &Field, object: ObjectId) -> Option<Option<Row>> {
         let (found, schema) = self.prefetched.as_ref()?.get(field, &self.model)?;
         Some(found.map(|model| self.related(object, model.clone(), schema.cloned())))
     }
 
     /// The object of an association field's spec.
-    fn related_object(&self, field: FieldSpec) -> usize {
+    fn related_object(&self, field: FieldSpec) -> ObjectId {
         match field {
-            FieldSpec::HasOne(a) => self.registry.associations[a].target,
-            FieldSpec::Inverse(a) => self.registry.associations[a].source,
+            FieldSpec::HasOne(a) => self.registry[a].target,
+            FieldSpec::Inverse(a) => self.registry[a].source,
             _ => self.object,
         }
     }
@@ -174,7 +172,7 @@ impl Row {
             FieldSpec::HasOne(a) | FieldSpec::Inverse(a) => (a, self.related_object(field)),
             _ => return Ok(None),
         };
-        let assoc = &self.registry.associations[a];
+        let assoc = &self.registry[a];
         let models = std::slice::from_ref(&self.model);
         let (mut found, schema) = if let FieldSpec::HasOne(_) = field {
             let args = super::Args::of(ctx)?;
@@ -387,7 +385,7 @@ impl ContainerType for Deferred<'_> {
 /// A page of a connection: its rows and whether there are more.
 pub(crate) struct Page {
     pub registry: &'static Registry,
-    pub object: usize,
+    pub object: ObjectId,
     pub rows: Vec<Row>,
     pub has_previous: bool,
     pub has_next: bool,
@@ -409,7 +407,7 @@ impl Page {
             out,
             &mut |ctx, field| match field.node.name.node.as_str() {
                 "edges" => {
-                    let edge = format!("{}Edge", self.registry.objects[self.object].name);
+                    let edge = format!("{}Edge", self.registry[self.object].name);
                     self.ready_list(ctx, field, |ctx, row, out| {
                         Edge { row }.ready(ctx, &edge, out)
                     })
@@ -473,7 +471,7 @@ impl Page {
             }
             "totalCount" => {
                 // On a task of its own: see `detached`.
-                let ops = &self.registry.objects[self.object].ops;
+                let ops = &self.registry[self.object].ops;
                 let db = loaders(ctx)?.db().clone();
                 let count = detached(async move { ops.count(&db).await })
                     .await
@@ -492,10 +490,7 @@ impl OutputType for Page {
     }
 
     fn introspection_type_name(&self) -> Cow<'static, str> {
-        Cow::Owned(format!(
-            "{}Connection",
-            self.registry.objects[self.object].name
-        ))
+        Cow::Owned(format!("{}Connection", self.registry[self.object].name))
     }
 
     fn create_type_info(_: &mut Meta) -> String {

@@ -26,7 +26,7 @@ use crate::changes::{Change, Received};
 use crate::context::{loaders, shared};
 use crate::error::ApiError;
 use crate::model::RowModel;
-use crate::registry::{AssocSpec, Registry};
+use crate::registry::{AssocSpec, ObjectId, Registry};
 use crate::snapshot::Snapshot;
 
 /// The subscriptions of an application's registry: a `…Changed` field per
@@ -86,8 +86,8 @@ impl<A: App> SubscriptionType for Subscriptions<A> {
 }
 
 fn subscription_field(registry: &Registry, assoc: &AssocSpec, ty: &str) -> MetaField {
-    let source = &registry.objects[assoc.source].name;
-    let (field_name, target) = (&assoc.field, &registry.objects[assoc.target].name);
+    let source = &registry[assoc.source].name;
+    let (field_name, target) = (&assoc.field, &registry[assoc.target].name);
     let assoc_name = crate::names::pascal(field_name);
     let mut f = field(
         &assoc.subscription(registry),
@@ -119,8 +119,8 @@ fn change_type(
     assoc: &AssocSpec,
     name: &str,
 ) -> async_graphql::registry::MetaType {
-    let source = &registry.objects[assoc.source];
-    let target = &registry.objects[assoc.target];
+    let source = &registry[assoc.source];
+    let target = &registry[assoc.target];
     object_type_of(
         name,
         &format!(
@@ -185,7 +185,7 @@ async fn subscribe(
 ) -> Result<Subscribed, ApiError> {
     let args = Args::of(ctx)?;
     let schema = schema_arg(ctx, args.string("schema"))?;
-    let source = &registry.objects[assoc.source];
+    let source = &registry[assoc.source];
     let arg = assoc.source_arg(registry);
     let id = args
         .id(&arg)
@@ -312,7 +312,7 @@ async fn payload(
         .ok_or_else(|| {
             ApiError::NotFound(format!(
                 "{} {} not found",
-                registry.objects[assoc.source].name, change.source.id
+                registry[assoc.source].name, change.source.id
             ))
         })?;
     let mut target = None;
@@ -338,11 +338,11 @@ async fn payload(
 async fn row(
     registry: &'static Registry,
     loaders: &crate::loaders::Loaders,
-    object: usize,
+    object: ObjectId,
     snapshot: &Snapshot,
     schema: Option<SchemaName>,
 ) -> Result<Option<Row>, ApiError> {
-    let spec = &registry.objects[object];
+    let spec = &registry[object];
     let model: Option<RowModel> = match snapshot.restore(spec) {
         Some(model) => Some(model),
         None => {

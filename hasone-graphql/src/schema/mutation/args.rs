@@ -6,14 +6,15 @@ use hasone::tenancy::SchemaName;
 use sea_orm::Value;
 
 use crate::error::ApiError;
-use crate::registry::{AssocSpec, ColumnRole, ColumnSpec, ObjectSpec, Registry};
+use crate::model::ColumnId;
+use crate::registry::{AssocSpec, ColumnRole, ColumnSpec, ObjectId, ObjectSpec, Registry};
 use crate::schema::{Args, schema_arg};
 use crate::value::ColumnKind;
 
 /// The primary key an `ID` argument names.
 pub(super) fn id_arg(
     registry: &'static Registry,
-    object: usize,
+    object: ObjectId,
     args: &Args,
     name: &str,
     schema: Option<&SchemaName>,
@@ -21,7 +22,7 @@ pub(super) fn id_arg(
     let Some(id) = args.id(name) else {
         return Ok(None);
     };
-    let spec = &registry.objects[object];
+    let spec = &registry[object];
     spec.ops
         .parse_id(&id, spec.name.as_str(), schema)
         .map(Some)
@@ -67,7 +68,7 @@ pub(super) fn input_values(
     object: &ObjectSpec,
     input: Option<&GqlValue>,
     update: bool,
-) -> Result<Vec<(usize, Value)>, ApiError> {
+) -> Result<Vec<(ColumnId, Value)>, ApiError> {
     let fields = match input {
         Some(GqlValue::Object(fields)) => Some(fields),
         _ => None,

@@ -15,18 +15,18 @@ use crate::changes::Change;
 use crate::context::{Shared, shared};
 use crate::error::ApiError;
 use crate::ids::global_id;
-use crate::model::RowModel;
-use crate::registry::{AssocSpec, ObjectSpec, Registry};
+use crate::model::{ColumnId, RowModel};
+use crate::registry::{AssocSpec, ObjectId, ObjectSpec, Registry};
 use crate::schema::Args;
 use crate::schema::row::{Row, resolve_child};
 use crate::statements::detached;
 
 pub(super) async fn insert(
     registry: &'static Registry,
-    o: usize,
+    o: ObjectId,
     ctx: &Context<'_>,
 ) -> Result<GqlValue, ApiError> {
-    let object = &registry.objects[o];
+    let object = &registry[o];
     let args = Args::of(ctx)?;
     let mut values = input_values(object, args.get("input"), false)?;
     for (index, column) in object.scope_columns() {
@@ -35,7 +35,7 @@ pub(super) async fn insert(
     }
     let db = shared(ctx)?.db.clone();
     // On a task of its own: see `detached`.
-    let model = detached(async move { registry.objects[o].ops.insert(&db, values).await })
+    let model = detached(async move { registry[o].ops.insert(&db, values).await })
         .await
         .map_err(|e| ApiError::internal(&e))?
         .map_err(core_error(registry))?;
@@ -53,7 +53,7 @@ fn schemas_without_foreign_keys(shared: &Shared) -> Vec<SchemaName> {
     }
 }
 
-fn cascades(registry: &'static Registry, object: usize) -> Vec<&'static dyn AssociationOps> {
+fn cascades(registry: &'static Registry, object: ObjectId) -> Vec<&'static dyn AssociationOps> {
     registry
         .associations
         .iter()
@@ -72,10 +72,10 @@ fn not_found(object: &ObjectSpec, args: &Args) -> ApiError {
 
 pub(super) async fn update(
     registry: &'static Registry,
-    o: usize,
+    o: ObjectId,
     ctx: &Context<'_>,
 ) -> Result<GqlValue, ApiError> {
-    let object = &registry.objects[o];
+    let object = &registry[o];
     let args = Args::of(ctx)?;
     let id = required(id_arg(registry, o, &args, "id", None)?, "id")?;
     let values = input_values(object, args.get("input"), true)?;
@@ -93,12 +93,12 @@ pub(super) async fn update(
 /// when there is no such row.
 async fn update_in(
     registry: &'static Registry,
-    o: usize,
+    o: ObjectId,
     shared: Arc<Shared>,
     id: Value,
-    values: Vec<(usize, Value)>,
+    values: Vec<(ColumnId, Value)>,
 ) -> Result<Option<RowModel>, ApiError> {
-    let object = &registry.objects[o];
+    let object = &registry[o];
     let fail = core_error(registry);
     let txn = begin_write(&shared.db).await?;
     // A source key that changes can unlink (set to null, `ON UPDATE
@@ -111,7 +111,7 @@ async fn update_in(
                 && shared.changes.enabled()
                 && values
                     .iter()
-                    .any(|(i, _)| object.columns[*i].column == a.ops.source_key_column())
+                    .any(|(i, _)| object[*i].column == a.ops.source_key_column())
         })
         .collect();
     let mut before = Vec::new();
@@ -145,7 +145,7 @@ async fn update_in(
     for (assoc, schema, target) in before {
         let now = assoc.ops.current_in(&txn, &model, schema.as_ref()).await;
         let now = now?;
-        let targets = &registry.objects[assoc.target].ops;
+        let targets = &registry[assoc.target].ops;
         if now.as_ref().map(|n| targets.render_pk(n)) != Some(targets.render_pk(&target)) {
             let previous = assoc.ops.unlinked(&target);
             published.push(Change::of(
@@ -177,10 +177,10 @@ fn schemas_of<'a>(
 
 pub(super) async fn delete(
     registry: &'static Registry,
-    o: usize,
+    o: ObjectId,
     ctx: &Context<'_>,
 ) -> Result<GqlValue, ApiError> {
-    let object = &registry.objects[o];
+    let object = &registry[o];
     let args = Args::of(ctx)?;
     let id = required(id_arg(registry, o, &args, "id", None)?, "id")?;
     let rendered = object.ops.render_key(&id).unwrap_or_default();
@@ -198,11 +198,11 @@ pub(super) async fn delete(
 /// [`delete`]'s transaction: whether there was such a row.
 async fn delete_in(
     registry: &'static Registry,
-    o: usize,
+    o: ObjectId,
     shared: Arc<Shared>,
     id: Value,
 ) -> Result<bool, ApiError> {
-    let object = &registry.objects[o];
+    let object = &registry[o];
     let fail = core_error(registry);
     let txn = begin_write(&shared.db).await?;
     let Some(row) = object.ops.lock_in(&txn, id).await? else {
@@ -284,7 +284,7 @@ impl Link {
 /// every schema and as target in the default one.
 async fn links_of(
     registry: &'static Registry,
-    o: usize,
+    o: ObjectId,
     row: &RowModel,
     txn: &DatabaseTransaction,
     shared: &Shared,

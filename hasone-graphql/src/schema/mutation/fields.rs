@@ -17,10 +17,10 @@ pub(crate) fn fields(registry: &Registry) -> Vec<MetaField> {
     specs(registry)
         .into_iter()
         .map(|(name, spec)| match spec {
-            Spec::Set(a) => set_field(registry, &registry.associations[a], &name),
-            Spec::Create(a) => create_field(registry, &registry.associations[a], &name),
+            Spec::Set(a) => set_field(registry, &registry[a], &name),
+            Spec::Create(a) => create_field(registry, &registry[a], &name),
             Spec::Insert(o) => {
-                let object = &registry.objects[o];
+                let object = &registry[o];
                 let linked = object.target.then(|| {
                     registry
                         .associations
@@ -54,7 +54,7 @@ pub(crate) fn fields(registry: &Registry) -> Vec<MetaField> {
                 f
             }
             Spec::Update(o) => {
-                let object = &registry.objects[o];
+                let object = &registry[o];
                 let a = article(&object.name);
                 let description = if object.target {
                     format!(
@@ -76,7 +76,7 @@ pub(crate) fn fields(registry: &Registry) -> Vec<MetaField> {
                 f
             }
             Spec::Delete(o) => {
-                let object = &registry.objects[o];
+                let object = &registry[o];
                 let (mut stay, mut go) = (Vec::new(), Vec::new());
                 for assoc in registry.associations.iter().filter(|a| a.source == o) {
                     let name = format!("`{}`", assoc.field);
@@ -115,8 +115,8 @@ pub(crate) fn fields(registry: &Registry) -> Vec<MetaField> {
 }
 
 fn set_field(registry: &Registry, assoc: &AssocSpec, name: &str) -> MetaField {
-    let source = &registry.objects[assoc.source];
-    let target = &registry.objects[assoc.target];
+    let source = &registry[assoc.source];
+    let target = &registry[assoc.target];
     let scope = scope_text(assoc);
     let (verb, null) = if assoc.ops.destroys_previous() {
         (
@@ -158,8 +158,8 @@ fn set_field(registry: &Registry, assoc: &AssocSpec, name: &str) -> MetaField {
 }
 
 fn create_field(registry: &Registry, assoc: &AssocSpec, name: &str) -> MetaField {
-    let source = &registry.objects[assoc.source];
-    let target = &registry.objects[assoc.target];
+    let source = &registry[assoc.source];
+    let target = &registry[assoc.target];
     let previous = if assoc.ops.destroys_previous() {
         format!("deleting the current `{}`", target.name)
     } else {
@@ -212,7 +212,7 @@ fn no_key_note(registry: &Registry, assoc: &AssocSpec) -> String {
     match assoc.ops.nullable_source_key() {
         Some(column) => format!(
             " Refused with CONFLICT when the {} has no `{column}`.",
-            camel(&registry.objects[assoc.source].name)
+            camel(&registry[assoc.source].name)
         ),
         None => String::new(),
     }

@@ -12,17 +12,17 @@ use crate::assoc::LinkedRows;
 use crate::changes::Change;
 use crate::context::shared;
 use crate::error::ApiError;
-use crate::model::RowModel;
-use crate::registry::{AssocSpec, Registry};
+use crate::model::{ColumnId, RowModel};
+use crate::registry::{AssocId, AssocSpec, ObjectId, Registry};
 use crate::schema::row::{Payload, Row, resolve_child};
 use crate::statements::detached;
 
 pub(super) async fn set(
     registry: &'static Registry,
-    a: usize,
+    a: AssocId,
     ctx: &Context<'_>,
 ) -> Result<GqlValue, ApiError> {
-    let assoc = &registry.associations[a];
+    let assoc = &registry[a];
     let LinkArgs {
         args,
         schema,
@@ -40,16 +40,16 @@ pub(super) async fn set(
 
 pub(super) async fn create(
     registry: &'static Registry,
-    a: usize,
+    a: AssocId,
     ctx: &Context<'_>,
 ) -> Result<GqlValue, ApiError> {
-    let assoc = &registry.associations[a];
+    let assoc = &registry[a];
     let LinkArgs {
         args,
         schema,
         source,
     } = LinkArgs::of(registry, assoc, ctx)?;
-    let target = &registry.objects[assoc.target];
+    let target = &registry[assoc.target];
     let values = input_values(target, args.get("input"), false)?;
     link(registry, assoc, ctx, schema, source, Op::Create(values)).await
 }
@@ -58,7 +58,7 @@ pub(super) async fn create(
 /// these values.
 enum Op {
     Set(Option<Value>),
-    Create(Vec<(usize, Value)>),
+    Create(Vec<(ColumnId, Value)>),
 }
 
 /// Runs `op` in a transaction of its own, again on transient failures,
@@ -178,7 +178,7 @@ async fn answer(
     schema: Option<SchemaName>,
     ctx: &Context<'_>,
 ) -> Result<GqlValue, ApiError> {
-    let row = |object: usize, model, schema: Option<SchemaName>| {
+    let row = |object: ObjectId, model, schema: Option<SchemaName>| {
         Row::new(registry, object, model, schema)
     };
     let payload = Payload {

@@ -18,24 +18,24 @@ pub(crate) use fields::{fields, source_id_arg};
 
 use crate::context::loaders;
 use crate::error::ApiError;
-use crate::registry::Registry;
+use crate::registry::{AssocId, ObjectId, Registry};
 
 /// What a mutation field does.
 enum Spec {
-    Set(usize),
-    Create(usize),
-    Insert(usize),
-    Update(usize),
-    Delete(usize),
+    Set(AssocId),
+    Create(AssocId),
+    Insert(ObjectId),
+    Update(ObjectId),
+    Delete(ObjectId),
 }
 
 fn specs(registry: &Registry) -> Vec<(String, Spec)> {
     let mut specs = Vec::new();
-    for (a, assoc) in registry.associations.iter().enumerate() {
+    for (a, assoc) in registry.each_association() {
         specs.push((assoc.mutation(registry, "set"), Spec::Set(a)));
         specs.push((assoc.mutation(registry, "create"), Spec::Create(a)));
     }
-    for (o, object) in registry.objects.iter().enumerate() {
+    for (o, object) in registry.each_object() {
         if !object.crud {
             continue;
         }
@@ -50,7 +50,7 @@ fn specs(registry: &Registry) -> Vec<(String, Spec)> {
 
 /// Whether rows can be created unlinked: not when a `NOT NULL` foreign
 /// key needs a source (create them with `create<Source><Assoc>`).
-fn creatable(registry: &Registry, object: usize) -> bool {
+fn creatable(registry: &Registry, object: ObjectId) -> bool {
     !registry
         .associations
         .iter()
