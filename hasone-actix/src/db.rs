@@ -12,7 +12,7 @@ use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
 use sea_orm::sqlx::{AssertSqlSafe, raw_sql};
 use sea_orm::{ConnectOptions, Database as SeaDatabase, DatabaseConnection, DbErr};
 
-use crate::server::StartupError;
+use crate::error::StartupError;
 use crate::settings::Settings;
 
 /// The database a server serves: the pool and its statement counter,

@@ -24,6 +24,7 @@
 
 pub mod body;
 pub mod db;
+mod error;
 pub mod graphiql;
 pub mod hosts;
 mod reply;
@@ -35,8 +36,9 @@ pub mod telemetry;
 pub mod ws;
 
 pub use db::Pool;
+pub use error::StartupError;
 pub use graphiql::Graphiql;
-pub use server::{AppState, Application, ServerHandle, StartupError};
+pub use server::{AppState, Application, ServerHandle};
 pub use settings::{LogFormat, Settings};
 
 #[doc = include_str!("../../docs/library.md")]

@@ -13,10 +13,11 @@ use actix_web::http::{Method, header};
 use actix_web::middleware::{Condition, DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use async_graphql::{ObjectType, SchemaBuilder, SubscriptionType};
-use hasone_graphql::{Api, BuildError};
+use hasone_graphql::Api;
 
 use crate::body::{BodyLimits, Budget};
 use crate::db::{Pool, Probe};
+use crate::error::StartupError;
 use crate::graphiql::Graphiql;
 use crate::hosts::AllowedHosts;
 use crate::routes::{self, CSRF_HEADERS};
@@ -70,35 +71,6 @@ fn cors(origins: &[String]) -> Cors {
         .allowed_headers(headers)
         .expose_headers([header::HeaderName::from_static("x-request-id")])
         .max_age(3600)
-}
-
-/// Why the application could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum StartupError {
-    /// A setting is out of range or inconsistent.
-    #[error("invalid configuration: {0}")]
-    Config(String),
-    /// The database could not be opened or migrated.
-    #[error("database: {0}")]
-    Database(#[from] sea_orm::DbErr),
-    /// The address could not be bound.
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        /// The address asked for.
-        addr: String,
-        /// Why binding failed.
-        #[source]
-        source: std::io::Error,
-    },
-}
-
-impl From<BuildError> for StartupError {
-    fn from(err: BuildError) -> Self {
-        match err {
-            BuildError::Limits(why) => StartupError::Config(why),
-            BuildError::Database(err) => StartupError::Database(err),
-        }
-    }
 }
 
 /// Everything the routes serve from: the API, how bodies are read, the
