@@ -228,6 +228,23 @@ fn unsupported(ty: Option<&ColumnType>) -> Option<String> {
     }
 }
 
+/// The inverse's name: the role the foreign key column names, when it
+/// names one (`manager_staff_id` to `staff(id)` → `managerStaff`; `owner_id`
+/// to `users(id)` → `owner`), else the source table's singular
+/// (`customer_id` to `customers(id)` → `customer`).
+fn inverse_name(fk: &ForeignKey) -> String {
+    let source = singular(&fk.ref_table);
+    if let ([column], [key]) = (fk.columns.as_slice(), fk.ref_columns.as_slice())
+        && let Some(role) = column
+            .strip_suffix(key.as_str())
+            .and_then(|rest| rest.strip_suffix('_'))
+            .filter(|role| !role.is_empty() && *role != source && *role != fk.ref_table)
+    {
+        return role.to_lower_camel_case();
+    }
+    source.to_lower_camel_case()
+}
+
 /// MariaDB/MySQL's 24-bit integer, as sea-schema names the custom type it
 /// makes of it.
 fn is_mediumint(type_name: &str) -> bool {
@@ -476,7 +493,7 @@ pub fn plan(tables: &[Table], filter: &Filter) -> Plan {
     let default_names = |c: &Candidate| {
         (
             singular(&c.target.name).to_lower_camel_case(),
-            singular(&c.fk.ref_table).to_lower_camel_case(),
+            inverse_name(c.fk),
         )
     };
     // Fields each type has before associations: its columns, `id`, `rowId`.
@@ -532,7 +549,11 @@ pub fn plan(tables: &[Table], filter: &Filter) -> Plan {
                 .and_then(|fields| fields.get(name))
                 .is_some_and(|n| *n > 1)
         };
-        let (field, inverse) = if clash(&c.fk.ref_table, &field) || clash(&c.target.name, &inverse)
+        // A self-reference is named after its column too: its payloads
+        // hold the source and the target, of one type.
+        let (field, inverse) = if clash(&c.fk.ref_table, &field)
+            || clash(&c.target.name, &inverse)
+            || c.target.name == c.fk.ref_table
         {
             let stem = c.fk.columns[0]
                 .strip_suffix("_id")
@@ -1057,6 +1078,32 @@ mod tests {
             plan_c.skipped_relations
         );
         assert_eq!(with("orders").relations.len(), 1);
+    }
+
+    #[test]
+    fn a_foreign_key_named_after_a_role_names_the_inverse() {
+        let tables = [
+            table("staff", &[]),
+            with_unique_fk(table("stores", &[]), "manager_staff_id", "staff"),
+            table("customers", &[]),
+            with_unique_fk(table("carts", &[]), "customer_id", "customers"),
+            table("users", &[]),
+            with_unique_fk(table("desks", &[]), "owner_id", "users"),
+        ];
+        let plan = plan(&tables, &Filter::default());
+        let names: Vec<(&str, &str, &str)> = plan
+            .relations
+            .iter()
+            .map(|r| (r.source.as_str(), r.field.as_str(), r.inverse.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("staff", "store", "managerStaff"),
+                ("customers", "cart", "customer"),
+                ("users", "desk", "owner"),
+            ]
+        );
     }
 
     #[test]

@@ -508,7 +508,26 @@ pub fn report(plan: &Plan) -> String {
             ],
         );
     }
+    out.push('\n');
+    out.push_str(&counts(plan));
     out
+}
+
+/// The report's last line: tables served, tables skipped, one-to-one
+/// relations found (and skipped).
+pub fn counts(plan: &Plan) -> String {
+    format!(
+        "{} served (read-write {}, read-only 0), {} skipped; {} one-to-one relations served, {} skipped\n",
+        count(plan.tables.len(), "table"),
+        plan.tables.len(),
+        plan.skipped_tables.len(),
+        plan.relations.len(),
+        plan.skipped_relations.len(),
+    )
+}
+
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
 fn readme(input: &Input) -> String {

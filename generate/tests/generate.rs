@@ -226,6 +226,14 @@ async fn generate_build_and_serve(backend: Backend, url: String) {
     );
     assert!(skipped("audit_log", "no primary key"), "{plan:?}");
     assert_eq!(plan.tables.len(), 8);
+    // The report ends with the counts.
+    let report = hasone_generate::write::report(plan);
+    let counts = format!(
+        "8 tables served (read-write 8, read-only 0), {} skipped; 6 one-to-one relations served, {} skipped\n",
+        plan.skipped_tables.len(),
+        plan.skipped_relations.len()
+    );
+    assert!(report.ends_with(&counts), "{report}");
 
     // As generated: formatted (then checked, built and served below).
     cargo(&["fmt", "--check"], &out);
@@ -615,8 +623,11 @@ async fn hostile_names(backend: Backend, url: String) {
             "{what}: {why}"
         );
     }
-    // The report is a Markdown table: three cells a row, whatever the names.
-    for row in report.lines() {
+    // The report is a Markdown table (three cells a row, whatever the
+    // names), then its counts.
+    let (table, counts) = report.split_once("\n\n").expect("a table, then the counts");
+    assert!(counts.contains(" served (read-write "), "{counts}");
+    for row in table.lines() {
         assert_eq!(cell_separators(row), 4, "{row}");
     }
 
