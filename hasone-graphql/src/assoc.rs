@@ -100,10 +100,10 @@ pub(crate) trait AssociationOps: Send + Sync {
         sources: &[RowModel],
         scopes: Option<&[ScopeRef<'_>]>,
         schema: Option<&SchemaName>,
-    ) -> Wanted;
+    ) -> WantedRows;
 
     /// [`AssociationOps::sources`] in the prefetch's two steps.
-    fn want_sources(&self, loaders: &Loaders, targets: &[RowModel]) -> Wanted;
+    fn want_sources(&self, loaders: &Loaders, targets: &[RowModel]) -> WantedRows;
 
     /// `setAssociation` within `txn`: source and target by primary key
     /// value.
@@ -320,11 +320,11 @@ where
         sources: &[RowModel],
         scopes: Option<&[ScopeRef<'_>]>,
         schema: Option<&SchemaName>,
-    ) -> Wanted {
+    ) -> WantedRows {
         want(loaders, self.target_keys(sources, scopes, schema))
     }
 
-    fn want_sources(&self, loaders: &Loaders, targets: &[RowModel]) -> Wanted {
+    fn want_sources(&self, loaders: &Loaders, targets: &[RowModel]) -> WantedRows {
         want(loaders, self.source_keys(targets))
     }
 
@@ -475,7 +475,7 @@ where
 }
 
 /// Through the loader, batched with sibling fields (the prefetch uses
-/// [`Wanted`] instead).
+/// [`WantedRows`] instead).
 async fn load<X: EntityTrait>(loaders: &Loaders, keys: Vec<Key<X>>) -> Found
 where
     X::Model: Sync,
@@ -487,10 +487,11 @@ where
 }
 
 /// Rows the prefetch asked for ([`Loaders::want`]), read after the level's
-/// [`Loaders::flush`], one per row it asked them for.
-pub(crate) type Wanted = Box<dyn FnOnce(&Loaders) -> Found + Send>;
+/// [`Loaders::flush`], one per row it asked them for (the loaders keep
+/// the keys themselves, of every field, as `WantedKeys`).
+pub(crate) type WantedRows = Box<dyn FnOnce(&Loaders) -> Found + Send>;
 
-fn want<X: EntityTrait>(loaders: &Loaders, keys: Vec<Key<X>>) -> Wanted
+fn want<X: EntityTrait>(loaders: &Loaders, keys: Vec<Key<X>>) -> WantedRows
 where
     X::Model: Sync,
 {

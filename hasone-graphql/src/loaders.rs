@@ -80,7 +80,7 @@ type TargetLoader<T> = Loader<Key<T>, Loaded<T>, TargetBatch<T>, TargetCache<T>>
 type Known<T> = KeyMap<T, Result<Option<RowModel>, LoadError>>;
 
 /// Keys of `T` the prefetch wants loaded at its next [`Loaders::flush`].
-struct Wanted<T: EntityTrait> {
+struct WantedKeys<T: EntityTrait> {
     keys: Vec<Key<T>>,
     seen: KeyMap<T, ()>,
 }
@@ -95,7 +95,7 @@ trait Flush: Send {
 }
 
 #[async_trait::async_trait]
-impl<T: EntityTrait> Flush for Wanted<T>
+impl<T: EntityTrait> Flush for WantedKeys<T>
 where
     T::Model: Sync,
 {
@@ -201,12 +201,12 @@ impl Loaders {
         self.with_known::<T, _>(|known| {
             let mut wanted = self.wanted.lock().unwrap_or_else(PoisonError::into_inner);
             let entry = wanted.entry(TypeId::of::<T>()).or_insert_with(|| {
-                Box::new(Wanted::<T> {
+                Box::new(WantedKeys::<T> {
                     keys: Vec::new(),
                     seen: KeyMap::default(),
                 })
             });
-            let Some(wanted) = entry.as_any().downcast_mut::<Wanted<T>>() else {
+            let Some(wanted) = entry.as_any().downcast_mut::<WantedKeys<T>>() else {
                 return;
             };
             for key in keys {

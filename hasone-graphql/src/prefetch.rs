@@ -34,7 +34,7 @@ use async_graphql::{Context, Name, Positioned, Value};
 use hasone::ScopeRef;
 use hasone::tenancy::SchemaName;
 
-use crate::assoc::{Wanted, scope_ref};
+use crate::assoc::{WantedRows, scope_ref};
 use crate::loaders::Loaders;
 use crate::model::RowModel;
 use crate::registry::{AssocId, FieldSpec, ObjectId, Registry};
@@ -92,11 +92,11 @@ struct Asking<'a> {
     object: ObjectId,
     schema: Option<SchemaName>,
     sources: Vec<usize>,
-    wanted: Wanted,
+    wanted: WantedRows,
 }
 
 /// What one field's load found on the rows of its level.
-struct Loaded<'a> {
+struct Answered<'a> {
     field: usize,
     schema: Option<SchemaName>,
     sources: Vec<usize>,
@@ -155,7 +155,7 @@ pub(crate) async fn prefetch<'a>(
             .into_iter()
             .filter_map(|asked| found(registry, loaders, asked))
         {
-            let Loaded {
+            let Answered {
                 field,
                 schema,
                 sources,
@@ -305,7 +305,7 @@ fn want(
     spec: FieldSpec,
     rows: &[RowModel],
     asked: &Asked,
-) -> Option<(ObjectId, Wanted)> {
+) -> Option<(ObjectId, WantedRows)> {
     let assoc = &registry[a];
     Some(match spec {
         FieldSpec::HasOne(_) => {
@@ -334,7 +334,7 @@ fn found<'a>(
     registry: &'static Registry,
     loaders: &Loaders,
     asked: Asking<'a>,
-) -> Option<Loaded<'a>> {
+) -> Option<Answered<'a>> {
     let Asking {
         field,
         object,
@@ -358,7 +358,7 @@ fn found<'a>(
     } else {
         Vec::new()
     };
-    Some(Loaded {
+    Some(Answered {
         field: address(&field.node),
         schema,
         sources,

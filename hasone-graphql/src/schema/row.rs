@@ -123,7 +123,7 @@ impl Row {
     /// reads the row or was prefetched (down to the last level): no future
     /// per field, no loader. `false` leaves `out` partly filled, and the row
     /// is resolved field by field instead ([`Deferred`]).
-    pub(crate) fn ready(&self, ctx: &ContextSelectionSet<'_>, out: &mut Object) -> bool {
+    pub(crate) fn ready(&self, ctx: &ContextSelectionSet<'_>, out: &mut FieldValues) -> bool {
         ready_selection(ctx, &self.spec().name, out, &mut |ctx, field| {
             self.ready_field(ctx, field)
         })
@@ -200,12 +200,13 @@ impl Row {
     }
 }
 
-/// A resolved object's fields.
-pub(crate) type Object = IndexMap<Name, Value>;
+/// A resolved object's field values by response key (what
+/// `Value::Object` holds).
+pub(crate) type FieldValues = IndexMap<Name, Value>;
 
 /// Adds a field's value under its response key, merging it into an object
 /// already there (`profile { id } profile { bio }`), as async-graphql does.
-fn insert_value(target: &mut Object, name: Name, value: Value) {
+fn insert_value(target: &mut FieldValues, name: Name, value: Value) {
     match (target.get_mut(&name), value) {
         (None, value) => {
             target.insert(name, value);
@@ -234,7 +235,7 @@ fn insert_value(target: &mut Object, name: Name, value: Value) {
 fn ready_selection(
     ctx: &ContextSelectionSet<'_>,
     type_name: &str,
-    out: &mut Object,
+    out: &mut FieldValues,
     field: &mut dyn for<'b> FnMut(&ContextSelectionSet<'b>, &'b Positioned<Field>) -> Option<Value>,
 ) -> bool {
     for selection in &ctx.item.node.items {
@@ -283,10 +284,10 @@ fn ready_selection(
 fn ready_child(
     ctx: &ContextSelectionSet<'_>,
     field: &Positioned<Field>,
-    ready: impl FnOnce(&ContextSelectionSet<'_>, &mut Object) -> bool,
+    ready: impl FnOnce(&ContextSelectionSet<'_>, &mut FieldValues) -> bool,
 ) -> Option<Value> {
     let ctx_field = ctx.with_field(field);
-    let mut object = Object::with_capacity(field.node.selection_set.node.items.len());
+    let mut object = FieldValues::with_capacity(field.node.selection_set.node.items.len());
     ready(
         &ctx_field.with_selection_set(&field.node.selection_set),
         &mut object,
@@ -346,7 +347,7 @@ impl OutputType for Row {
         ctx: &ContextSelectionSet<'_>,
         _field: &Positioned<Field>,
     ) -> ServerResult<Value> {
-        let mut object = Object::with_capacity(ctx.item.node.items.len());
+        let mut object = FieldValues::with_capacity(ctx.item.node.items.len());
         if self.ready(ctx, &mut object) {
             return Ok(Value::Object(object));
         }
@@ -399,7 +400,7 @@ struct Edge<'a> {
 impl Page {
     /// The page resolved at once when its rows are [`Row::ready`] (and
     /// `totalCount`, which counts in the database, is not selected).
-    fn ready(&self, ctx: &ContextSelectionSet<'_>, out: &mut Object) -> bool {
+    fn ready(&self, ctx: &ContextSelectionSet<'_>, out: &mut FieldValues) -> bool {
         let name = self.introspection_type_name();
         ready_selection(
             ctx,
@@ -435,13 +436,13 @@ impl Page {
         &self,
         ctx: &ContextSelectionSet<'_>,
         field: &Positioned<Field>,
-        ready: impl Fn(&ContextSelectionSet<'_>, &Row, &mut Object) -> bool,
+        ready: impl Fn(&ContextSelectionSet<'_>, &Row, &mut FieldValues) -> bool,
     ) -> Option<Value> {
         let ctx_field = ctx.with_field(field);
         let ctx_item = ctx_field.with_selection_set(&field.node.selection_set);
         let mut items = Vec::with_capacity(self.rows.len());
         for row in &self.rows {
-            let mut object = Object::with_capacity(field.node.selection_set.node.items.len());
+            let mut object = FieldValues::with_capacity(field.node.selection_set.node.items.len());
             if !ready(&ctx_item, row, &mut object) {
                 return None;
             }
@@ -502,7 +503,7 @@ impl OutputType for Page {
         ctx: &ContextSelectionSet<'_>,
         _field: &Positioned<Field>,
     ) -> ServerResult<Value> {
-        let mut object = Object::with_capacity(ctx.item.node.items.len());
+        let mut object = FieldValues::with_capacity(ctx.item.node.items.len());
         if self.ready(ctx, &mut object) {
             return Ok(Value::Object(object));
         }
@@ -519,7 +520,7 @@ impl ContainerType for Page {
 impl Edge<'_> {
     /// The edge resolved at once; `name` is its type's name (the same for
     /// every edge of a page, so the page makes it once).
-    fn ready(&self, ctx: &ContextSelectionSet<'_>, name: &str, out: &mut Object) -> bool {
+    fn ready(&self, ctx: &ContextSelectionSet<'_>, name: &str, out: &mut FieldValues) -> bool {
         ready_selection(
             ctx,
             name,
