@@ -194,10 +194,6 @@ fn unsupported(ty: Option<&ColumnType>) -> Option<String> {
         return Some("a type the schema reader does not know".to_owned());
     };
     match (ColumnKind::of(ty), ty) {
-        (ColumnKind::Enum(_), ColumnType::Enum { name, .. }) => Some(format!(
-            "the database enum {}: the library serves it, `generate` does not write its entity yet",
-            code(&name.to_string())
-        )),
         // Served as read-only text by the library, but sea-orm-codegen's
         // field for it cannot read the database's value.
         (ColumnKind::Other, ColumnType::Custom(name)) if is_mediumint(&name.to_string()) => Some(
@@ -210,6 +206,70 @@ fn unsupported(ty: Option<&ColumnType>) -> Option<String> {
         (ColumnKind::Other, other) => Some(plain(&format!("{other:?}"))),
         _ => None,
     }
+}
+
+/// A table's database enums, as sea-orm-codegen and hasone-graphql will
+/// name them: (Rust type, database name, values, GraphQL type); `Err` when
+/// a name cannot be made or is taken (by another enum of the same Rust
+/// name with other values, MySQL's enums being named after their column;
+/// by a GraphQL type; by the table's own types).
+#[allow(clippy::type_complexity)]
+fn enum_problem(
+    table: &Table,
+    enums: &BTreeMap<String, (String, Vec<String>)>,
+    type_names: &BTreeMap<String, String>,
+    own_types: &[String],
+) -> Result<Vec<(String, String, Vec<String>, String)>, String> {
+    let mut found: Vec<(String, String, Vec<String>, String)> = Vec::new();
+    for column in &table.columns {
+        let Some(ColumnType::Enum { name, variants }) = &column.ty else {
+            continue;
+        };
+        let db = name.to_string();
+        let values: Vec<String> = variants.iter().map(|v| v.to_string()).collect();
+        let (rust, _) = names::enum_names(&db, &values)
+            .map_err(|why| format!("column {}: {why}", code(&column.name)))?;
+        let graphql = hasone_graphql::names::pascal(&db);
+        let same = |(other_db, other_values): &(String, Vec<String>)| {
+            *other_db == db && *other_values == values
+        };
+        if let Some(other) = enums.get(&rust)
+            && !same(other)
+        {
+            return Err(format!(
+                "column {}: its enum would be the Rust type {}, which the enum {} (other values) already is",
+                code(&column.name),
+                code(&rust),
+                code(&other.0)
+            ));
+        }
+        if let Some(other) = found.iter().find(|f| f.0 == rust)
+            && !(other.1 == db && other.2 == values)
+        {
+            return Err(format!(
+                "columns of other enums would both be the Rust type {}",
+                code(&rust)
+            ));
+        }
+        if enums.get(&rust).is_none() && found.iter().all(|f| f.0 != rust) {
+            if let Some(owner) = type_names.get(&graphql) {
+                return Err(format!(
+                    "column {}: its enum's GraphQL type {} is taken by {owner}",
+                    code(&column.name),
+                    code(&graphql)
+                ));
+            }
+            if own_types.contains(&graphql) {
+                return Err(format!(
+                    "column {}: its enum's GraphQL type {} is the table's own",
+                    code(&column.name),
+                    code(&graphql)
+                ));
+            }
+            found.push((rust, db, values, graphql));
+        }
+    }
+    Ok(found)
 }
 
 /// The inverse's name: the role the foreign key column names, when it
@@ -371,6 +431,9 @@ pub fn plan(tables: &[Table], filter: &Filter) -> Plan {
     // before `Self`) has them.
     let mut order: Vec<&Table> = tables.iter().filter(|t| filter.admits(&t.name)).collect();
     order.sort_by_key(|t| (t.name.to_snake_case() != t.name, &t.name));
+    // The database enums of the served tables: Rust type → (database
+    // name, values); sea-orm-codegen writes one type per name.
+    let mut enums: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
     for table in order {
         if let Some(reason) = table_problem(table) {
             plan.skipped_tables.push((table.name.clone(), reason));
@@ -435,6 +498,19 @@ pub fn plan(tables: &[Table], filter: &Filter) -> Plan {
                 format!("its mutation {} is taken by {owner}", code(name)),
             ));
             continue;
+        }
+        let table_enums = match enum_problem(table, &enums, &type_names, &derived) {
+            Ok(table_enums) => table_enums,
+            Err(reason) => {
+                plan.skipped_tables.push((table.name.clone(), reason));
+                continue;
+            }
+        };
+        for (rust, db, values, graphql) in table_enums {
+            type_names
+                .entry(graphql)
+                .or_insert_with(|| format!("enum {}", code(&db)));
+            enums.insert(rust, (db, values));
         }
         let owner = format!("table {}", code(&table.name));
         for name in derived {
@@ -1120,6 +1196,69 @@ mod tests {
                 }
                 _ => assert_eq!(served(&plan), ["typed"], "{ty:?}: {library:?}"),
             }
+        }
+    }
+
+    /// `table` with an enum column `value` of type `name` with `values`.
+    fn with_enum(mut table: Table, name: &str, values: &[&str]) -> Table {
+        use sea_orm::sea_query::{Alias, IntoIden};
+        table.columns.push(Column {
+            name: "value".to_owned(),
+            ty: Some(ColumnType::Enum {
+                name: Alias::new(name).into_iden(),
+                variants: values.iter().map(|v| Alias::new(*v).into_iden()).collect(),
+            }),
+            nullable: true,
+        });
+        table
+    }
+
+    #[test]
+    fn database_enums_are_served_unless_their_names_clash() {
+        let tables = [
+            with_enum(table("films", &[]), "rating", &["G", "PG-13", "1st", "a b"]),
+            // The same enum on another table (PostgreSQL: one type).
+            with_enum(table("games", &[]), "rating", &["G", "PG-13", "1st", "a b"]),
+            // MySQL names an enum after its column: other values, one name.
+            with_enum(table("shows", &[]), "rating", &["TV-Y", "TV-MA"]),
+            with_enum(table("pairs", &[]), "pair", &["x-y", "x y"]),
+            with_enum(table("cells", &[]), "column", &["a"]),
+            with_enum(table("selfs", &[]), "self", &["a"]),
+            with_enum(table("keywords", &[]), "keyword", &["Self"]),
+            // Its GraphQL type would be the table `statuses`' type.
+            table("statuses", &[]),
+            with_enum(table("tasks", &[]), "status", &["open"]),
+        ];
+        let plan = plan(&tables, &Filter::default());
+        assert_eq!(served(&plan), ["films", "games", "statuses"]);
+        for (table, why) in [
+            (
+                "shows",
+                "`Rating`, which the enum `rating` (other values) already is",
+            ),
+            (
+                "pairs",
+                "the values `x-y` and `x y` of the enum `pair` would both be the Rust variant `XY`",
+            ),
+            (
+                "cells",
+                "the enum `column` would be the Rust type `Column`, which an entity file has already",
+            ),
+            ("selfs", "the enum `self`"),
+            (
+                "keywords",
+                "the value `Self` of the enum `keyword` would be the Rust variant `Self`",
+            ),
+            (
+                "tasks",
+                "its enum's GraphQL type `Status` is taken by table `statuses`",
+            ),
+        ] {
+            assert!(
+                reason(&plan, table).contains(why),
+                "{table}: {}",
+                reason(&plan, table)
+            );
         }
     }
 

@@ -113,6 +113,95 @@ pub fn codegen_ident(word: &str) -> Result<String, String> {
     }
 }
 
+/// The Rust names sea-orm-codegen gives a database enum: its type (the
+/// enum's name in upper camel case) and one variant per value (its
+/// `active_enum.rs`: the value trimmed, `__EmptyString` for an empty one,
+/// `_` and the value's letters, digits and `_` for a leading digit, upper
+/// camel case otherwise, code points `UXXXX` for other characters).
+/// `Err` when one of them would be no identifier, a keyword, or a name
+/// an entity file already has, or two values would be one variant.
+pub fn enum_names(name: &str, values: &[String]) -> Result<(String, Vec<String>), String> {
+    let type_name = name.to_upper_camel_case();
+    let shown = || code(name);
+    match codegen_ident(&type_name) {
+        Ok(ident) if ident == type_name && !ENTITY_ITEMS.contains(&ident.as_str()) => {}
+        Ok(_) => {
+            return Err(format!(
+                "the enum {} would be the Rust type {}, which an entity file has already",
+                shown(),
+                code(&type_name)
+            ));
+        }
+        Err(why) => return Err(format!("the enum {}: {why}", shown())),
+    }
+    let mut variants: Vec<String> = Vec::with_capacity(values.len());
+    for value in values {
+        let variant = enum_variant(value);
+        if !matches!(codegen_ident(&variant), Ok(ident) if ident == variant) {
+            return Err(format!(
+                "the value {} of the enum {} would be the Rust variant {}, which is no identifier",
+                code(value),
+                shown(),
+                code(&variant)
+            ));
+        }
+        if let Some(other) = variants.iter().position(|v| *v == variant) {
+            return Err(format!(
+                "the values {} and {} of the enum {} would both be the Rust variant {}",
+                code(&values[other]),
+                code(value),
+                shown(),
+                code(&variant)
+            ));
+        }
+        variants.push(variant);
+    }
+    Ok((type_name, variants))
+}
+
+/// What every entity file of sea-orm-codegen defines or imports by name:
+/// an enum type of the same name would clash.
+const ENTITY_ITEMS: [&str; 7] = [
+    "Model",
+    "ActiveModel",
+    "Entity",
+    "Column",
+    "PrimaryKey",
+    "Relation",
+    "ActiveModelBehavior",
+];
+
+/// sea-orm-codegen's variant for an enum value (see [`enum_names`]).
+fn enum_variant(value: &str) -> String {
+    let v = value.trim();
+    if v.is_empty() {
+        return "__EmptyString".to_owned();
+    }
+    let leading_digit = v.starts_with(|c: char| c.is_ascii_digit());
+    let valid = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let passthrough = |c: char| matches!(c, '-' | ' ');
+    if v.chars().any(|c| !valid(c) && !passthrough(c)) {
+        let mut out = String::new();
+        if leading_digit {
+            out.push('_');
+        }
+        for c in v.chars() {
+            if passthrough(c) {
+                continue;
+            } else if valid(c) || c.len_utf8() > 1 {
+                out.push(c);
+            } else {
+                out.push_str(&format!("U{:04X}", c as u32));
+            }
+        }
+        out
+    } else if leading_digit {
+        format!("_{}", v.chars().filter(|&c| valid(c)).collect::<String>())
+    } else {
+        v.to_upper_camel_case()
+    }
+}
+
 /// The entity module of a table: sea-orm-codegen's name for it (snake
 /// case, keywords escaped).
 pub fn module(table: &str) -> Result<String, String> {

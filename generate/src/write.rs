@@ -602,6 +602,46 @@ mod tests {
         })
     }
 
+    /// A table `name` with an enum column `rating` of `values`.
+    fn enum_statement(name: &str, enum_name: &str, values: &[&str]) -> TableCreateStatement {
+        Table::create()
+            .table(Alias::new(name))
+            .col(ColumnDef::new(Alias::new("id")).integer().primary_key())
+            .col(
+                ColumnDef::new(Alias::new("rating"))
+                    .enumeration(Alias::new(enum_name), values.iter().map(|v| Alias::new(*v)))
+                    .not_null(),
+            )
+            .to_owned()
+    }
+
+    #[test]
+    fn a_database_enum_is_written_as_sea_orm_codegen_and_the_plan_name_it() {
+        let values = ["G", "PG-13", "1st", "a b", " true ", "", "$5", "a.b"];
+        let statements = [enum_statement("films", "film_rating", &values)];
+        let tables: Vec<model::Table> = statements.iter().filter_map(model::Table::of).collect();
+        let plan = crate::analyse::plan(&tables, &Filter::default());
+        assert_eq!(plan.tables.len(), 1, "{:?}", plan.skipped_tables);
+        let files = generate(&statements, &plan).expect("generate");
+        let enums = &files["src/entities/sea_orm_active_enums.rs"];
+        let owned: Vec<String> = values.iter().map(|v| (*v).to_owned()).collect();
+        let (type_name, variants) = crate::names::enum_names("film_rating", &owned).expect("names");
+        assert!(
+            enums.contains(&format!("pub enum {type_name} {{")),
+            "{enums}"
+        );
+        for (value, variant) in values.iter().zip(&variants) {
+            // sea-orm-codegen's tokens, before rustfmt.
+            let written = format!("# [sea_orm (string_value = {value:?})] {variant} ,");
+            assert!(enums.contains(&written), "{written} in {enums}");
+        }
+        let films = &files["src/entities/films.rs"];
+        assert!(
+            films.contains(&format!("pub rating : {type_name} ,")),
+            "{films}"
+        );
+    }
+
     #[test]
     fn entity_files_are_named_as_their_modules_are_declared() {
         let statements = [

@@ -354,6 +354,12 @@ async fn generate_build_and_serve(backend: Backend, url: String) {
         json!({ "name": "Barbara", "mentor": { "name": "Dennis" } })
     );
 
+    // A native enum (PostgreSQL's type, MySQL's ENUM): a GraphQL enum of
+    // names made from values that are none, read and written back exactly.
+    if backend != Backend::Sqlite {
+        native_enum_round_trips(&served, &url).await;
+    }
+
     // What was skipped is not in the schema: no audit log, no has-one on
     // orders (one-to-many) or store audits (composite).
     let (d, _) = served
@@ -370,6 +376,63 @@ async fn generate_build_and_serve(backend: Backend, url: String) {
         .collect();
     assert!(!fields.contains(&"order"), "{fields:?}");
     assert_eq!(d["audit"], Value::Null);
+}
+
+/// `customer_profiles.rating`, `ENUM ('G', 'PG-13', '1st', 'a b')`.
+async fn native_enum_round_trips(served: &Served, url: &str) {
+    let (d, _) = served
+        .data(
+            "enum-type",
+            "{ __type(name: \"Rating\") { kind enumValues { name } } profile: customerProfile(id: \"1\") { rating } }",
+        )
+        .await;
+    assert_eq!(d["__type"]["kind"], json!("ENUM"));
+    assert_eq!(
+        d["__type"]["enumValues"],
+        json!([{ "name": "G" }, { "name": "PG_13" }, { "name": "_1ST" }, { "name": "A_B" }])
+    );
+    assert_eq!(d["profile"]["rating"], json!("PG_13"));
+    let db = Database::connect(url).await.expect("connect");
+    for (name, stored) in [("_1ST", "1st"), ("A_B", "a b"), ("G", "G")] {
+        let (d, _) = served
+            .data(
+                "enum-write",
+                &format!("mutation {{ updateCustomerProfile(id: \"2\", input: {{ rating: {name} }}) {{ rating }} }}"),
+            )
+            .await;
+        assert_eq!(d["updateCustomerProfile"]["rating"], json!(name));
+        let backend = db.get_database_backend();
+        let text = match backend {
+            sea_orm::DbBackend::Postgres => "TEXT",
+            _ => "CHAR",
+        };
+        let row = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                backend,
+                format!("SELECT CAST(rating AS {text}) AS r FROM customer_profiles WHERE id = 2"),
+            ))
+            .await
+            .expect("read back")
+            .expect("the row");
+        assert_eq!(row.try_get::<String>("", "r").expect("text"), stored);
+    }
+    let (d, _) = served
+        .data(
+            "enum-create",
+            "mutation { createCustomerProfile(input: { bio: \"new\", rating: null }) { rating } }",
+        )
+        .await;
+    assert_eq!(d["createCustomerProfile"]["rating"], Value::Null);
+    assert_eq!(
+        served
+            .code(
+                "enum-bad",
+                "mutation { updateCustomerProfile(id: \"2\", input: { rating: PG_14 }) { rating } }"
+            )
+            .await,
+        json!("GRAPHQL_VALIDATION_FAILED")
+    );
+    db.close().await.ok();
 }
 
 /// The identifiers of Rust source outside comments, string and character

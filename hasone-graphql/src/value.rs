@@ -22,7 +22,7 @@
 use std::sync::Arc;
 
 use async_graphql::{Name, Value as GqlValue};
-use sea_orm::sea_query::StringLen;
+use sea_orm::sea_query::{Enum as DbEnum, OptionEnum, StringLen};
 use sea_orm::{ColumnType, Value};
 
 /// A GraphQL enumeration of a text column: GraphQL names and the values
@@ -35,19 +35,59 @@ pub struct EnumSpec {
     pub description: String,
     /// (GraphQL name, stored value, description)
     pub values: Vec<(String, String, String)>,
+    /// The database's own enum type the column has (PostgreSQL's `CREATE
+    /// TYPE … AS ENUM`, MySQL's `ENUM`), whose values SeaORM binds as
+    /// such; `None` for text.
+    db_type: Option<String>,
 }
 
 impl EnumSpec {
     /// An enumeration whose GraphQL names are the stored values in upper
-    /// snake case (`public` → `PUBLIC`, `in-progress` → `IN_PROGRESS`).
+    /// snake case (`public` → `PUBLIC`, `in-progress` → `IN_PROGRESS`,
+    /// `PG-13` → `PG_13`, `a b` → `A_B`), `_` before a leading digit
+    /// (`1st` → `_1ST`), `_` for a value with no letter or digit; a name
+    /// taken by an earlier value gets `_2`, `_3`, … (in the values' order;
+    /// `_` then `_2`: never a name starting `__`, which GraphQL keeps).
     pub fn of_values(name: &str, description: &str, values: &[&str]) -> Self {
+        let mut taken = std::collections::HashSet::new();
         EnumSpec {
             name: name.to_owned(),
             description: description.to_owned(),
             values: values
                 .iter()
-                .map(|v| (upper_snake(v), (*v).to_owned(), format!("Stored as `{v}`.")))
+                .map(|v| {
+                    let base = match upper_snake(v) {
+                        name if name.is_empty() => "_".to_owned(),
+                        name => name,
+                    };
+                    let mut name = base.clone();
+                    let mut n = 1;
+                    while !taken.insert(name.clone()) {
+                        n += 1;
+                        // Never `__…`: GraphQL keeps those names.
+                        let sep = if base.ends_with('_') { "" } else { "_" };
+                        name = format!("{base}{sep}{n}");
+                    }
+                    let shown = v.escape_debug();
+                    (name, (*v).to_owned(), format!("Stored as `{shown}`."))
+                })
                 .collect(),
+            db_type: None,
+        }
+    }
+
+    /// The value to store for the stored text `v`: a value of the
+    /// database's enum type where the column has one.
+    fn stored_value(&self, v: Option<&str>) -> Value {
+        match &self.db_type {
+            Some(ty) => Value::Enum(match v {
+                Some(v) => OptionEnum::Some(Box::new(DbEnum {
+                    type_name: ty.as_str().into(),
+                    value: v.to_owned().into(),
+                })),
+                None => OptionEnum::None(ty.as_str().into()),
+            }),
+            None => Value::String(v.map(str::to_owned)),
         }
     }
 
@@ -156,12 +196,19 @@ impl ColumnKind {
             C::Enum { name, variants } => {
                 let values: Vec<String> = variants.iter().map(|v| v.to_string()).collect();
                 let refs: Vec<&str> = values.iter().map(String::as_str).collect();
-                let name = crate::names::pascal(&name.to_string());
-                ColumnKind::Enum(Arc::new(EnumSpec::of_values(
-                    &name,
-                    &format!("The values of the database enum `{name}`."),
+                let db_type = name.to_string();
+                let spec = EnumSpec::of_values(
+                    &crate::names::pascal(&db_type),
+                    &format!(
+                        "The values of the database enum `{}`.",
+                        db_type.escape_debug()
+                    ),
                     &refs,
-                )))
+                );
+                ColumnKind::Enum(Arc::new(EnumSpec {
+                    db_type: Some(db_type),
+                    ..spec
+                }))
             }
             _ => ColumnKind::Other,
         }
@@ -193,12 +240,14 @@ impl ColumnKind {
     /// A stored value as GraphQL shows it.
     pub fn to_graphql(&self, value: &Value) -> GqlValue {
         if let ColumnKind::Enum(spec) = self {
-            return match value {
-                Value::String(Some(s)) => spec
-                    .graphql_of(s)
-                    .map_or(GqlValue::Null, |n| GqlValue::Enum(Name::new(n))),
-                _ => GqlValue::Null,
+            let stored = match value {
+                Value::String(Some(s)) => s.as_str(),
+                Value::Enum(OptionEnum::Some(e)) => &e.value,
+                _ => return GqlValue::Null,
             };
+            return spec
+                .graphql_of(stored)
+                .map_or(GqlValue::Null, |n| GqlValue::Enum(Name::new(n)));
         }
         to_graphql(value)
     }
@@ -253,11 +302,11 @@ impl ColumnKind {
                 .ok_or_else(|| format!("{s:?} is not hexadecimal")),
             (K::Enum(spec), GqlValue::Enum(name)) => spec
                 .stored_of(name)
-                .map(|v| Value::String(Some(v.to_owned())))
+                .map(|v| spec.stored_value(Some(v)))
                 .ok_or_else(|| format!("{name} is not a {}", spec.name)),
             (K::Enum(spec), GqlValue::String(name)) => spec
                 .stored_of(name)
-                .map(|v| Value::String(Some(v.to_owned())))
+                .map(|v| spec.stored_value(Some(v)))
                 .ok_or_else(|| format!("{name} is not a {}", spec.name)),
             (kind, value) => Err(format!("{value} is not a {}", kind.graphql_type())),
         }
@@ -281,7 +330,8 @@ impl ColumnKind {
             K::Time => Value::ChronoTime(None),
             K::Decimal => Value::Decimal(None),
             K::Bytes => Value::Bytes(None),
-            K::Text(_) | K::Enum(_) | K::Other => Value::String(None),
+            K::Enum(spec) => spec.stored_value(None),
+            K::Text(_) | K::Other => Value::String(None),
         }
     }
 }
@@ -530,5 +580,37 @@ mod tests {
             Ok(Value::String(Some("public".into())))
         );
         assert_eq!(upper_snake("2fa"), "_2FA");
+    }
+
+    #[test]
+    fn a_database_enum_names_every_value_and_stores_its_own_type() {
+        use sea_orm::sea_query::{Alias, IntoIden};
+        let ty = ColumnType::Enum {
+            name: Alias::new("film_rating").into_iden(),
+            variants: ["PG-13", "1st", "a b", "a-b", "", "é"]
+                .iter()
+                .map(|v| Alias::new(*v).into_iden())
+                .collect(),
+        };
+        let ColumnKind::Enum(spec) = ColumnKind::of(&ty) else {
+            panic!("not an enum");
+        };
+        assert_eq!(spec.name, "FilmRating");
+        let names: Vec<&str> = spec.values.iter().map(|(n, _, _)| n.as_str()).collect();
+        assert_eq!(names, ["PG_13", "_1ST", "A_B", "A_B_2", "_", "_2"]);
+        let kind = ColumnKind::Enum(spec);
+        let stored = Value::Enum(OptionEnum::Some(Box::new(DbEnum {
+            type_name: "film_rating".into(),
+            value: "a-b".into(),
+        })));
+        assert_eq!(kind.to_graphql(&stored), GqlValue::Enum(Name::new("A_B_2")));
+        assert_eq!(
+            kind.from_graphql(&GqlValue::Enum(Name::new("A_B_2"))),
+            Ok(stored)
+        );
+        assert_eq!(
+            kind.from_graphql(&GqlValue::Null),
+            Ok(Value::Enum(OptionEnum::None("film_rating".into())))
+        );
     }
 }

@@ -9,6 +9,8 @@ CREATE TABLE customer_profiles (
     id INT AUTO_INCREMENT PRIMARY KEY,
     customer_id SMALLINT UNSIGNED UNIQUE,
     bio VARCHAR(255) NOT NULL,
+    -- A native enum whose values are no GraphQL names.
+    rating ENUM('G', 'PG-13', '1st', 'a b') NULL,
     FOREIGN KEY (customer_id) REFERENCES customers (id) ON DELETE SET NULL
 );
 CREATE TABLE carts (
@@ -58,7 +60,7 @@ CREATE TABLE audit_log (
 );
 
 INSERT INTO customers (id, name) VALUES (1, 'Ada'), (2, 'Grace'), (3, 'Edsger');
-INSERT INTO customer_profiles (id, customer_id, bio) VALUES (1, 1, 'first'), (2, NULL, 'spare');
+INSERT INTO customer_profiles (id, customer_id, bio, rating) VALUES (1, 1, 'first', 'PG-13'), (2, NULL, 'spare', NULL);
 INSERT INTO carts (id, customer_id, items) VALUES (1, 1, 3), (2, 2, 0);
 INSERT INTO customer_settings (customer_id, theme) VALUES (1, 'dark');
 INSERT INTO orders (id, customer_id, total) VALUES (1, 1, 10), (2, 1, 20);

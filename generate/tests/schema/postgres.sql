@@ -3,10 +3,13 @@ CREATE TABLE customers (
     id SERIAL PRIMARY KEY,
     name TEXT NOT NULL
 );
+-- A native enum whose values are no GraphQL names.
+CREATE TYPE rating AS ENUM ('G', 'PG-13', '1st', 'a b');
 CREATE TABLE customer_profiles (
     id SERIAL PRIMARY KEY,
     customer_id INTEGER UNIQUE REFERENCES customers (id) ON DELETE SET NULL,
-    bio TEXT NOT NULL
+    bio TEXT NOT NULL,
+    rating rating
 );
 CREATE TABLE carts (
     id SERIAL PRIMARY KEY,
@@ -49,7 +52,7 @@ CREATE TABLE audit_log (
 );
 
 INSERT INTO customers (id, name) VALUES (1, 'Ada'), (2, 'Grace'), (3, 'Edsger');
-INSERT INTO customer_profiles (id, customer_id, bio) VALUES (1, 1, 'first'), (2, NULL, 'spare');
+INSERT INTO customer_profiles (id, customer_id, bio, rating) VALUES (1, 1, 'first', 'PG-13'), (2, NULL, 'spare', NULL);
 INSERT INTO carts (id, customer_id, items) VALUES (1, 1, 3), (2, 2, 0);
 INSERT INTO customer_settings (customer_id, theme) VALUES (1, 'dark');
 INSERT INTO orders (id, customer_id, total) VALUES (1, 1, 10), (2, 1, 20);
