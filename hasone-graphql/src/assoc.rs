@@ -16,7 +16,7 @@ use sea_orm::{
 
 use crate::ids::IdValue;
 use crate::loaders::Loaders;
-use crate::model::{ColumnId, Found, RowModel, active_model, model};
+use crate::model::{ColumnId, Found, LoadError, RowModel, active_model, model};
 
 /// What `set` and `create` changed, as rows.
 pub(crate) struct LinkedRows {
@@ -47,18 +47,12 @@ impl LinkedRows {
 
 #[async_trait::async_trait]
 pub(crate) trait AssociationOps: Send + Sync {
-    /// Target columns the association scope assigns.
-    fn scope_columns(&self) -> Vec<&'static str>;
-
     /// Whether the source key is the source's primary key (then the
     /// foreign key shows as the source's global id).
     fn source_key_is_primary(&self) -> bool;
 
     /// Whether the foreign key may be `NULL`.
     fn nullable(&self) -> bool;
-
-    /// The source key's column name.
-    fn source_key_column(&self) -> &'static str;
 
     /// Whether `set`/`create` delete the previous target.
     fn destroys_previous(&self) -> bool;
@@ -172,16 +166,27 @@ pub(crate) trait AssociationOps: Send + Sync {
 /// [`AssociationOps`] of one `HasOne<S, T>`.
 pub(crate) struct HasOneOps<S: EntityTrait, T: EntityTrait> {
     assoc: &'static HasOne<S, T>,
-    scopes: Option<&'static Scopes<T>>,
+    scopes: &'static Scopes<T>,
     target_columns: Vec<T::Column>,
 }
 
 impl<S: EntityTrait, T: EntityTrait> HasOneOps<S, T> {
     /// `scopes` is the target's `&'static Scopes<T>`, as registered.
+    ///
+    /// # Panics
+    /// When `scopes` are another entity's (a bug of the registry: without
+    /// them every `scope` argument would be ignored).
     pub fn new(assoc: &'static HasOne<S, T>, scopes: &'static (dyn Any + Send + Sync)) -> Self {
+        let Some(scopes) = scopes.downcast_ref::<Scopes<T>>() else {
+            panic!(
+                "`{}`: the model scopes given for `{}` are another entity's",
+                assoc.name,
+                T::default().table_name()
+            )
+        };
         HasOneOps {
             assoc,
-            scopes: scopes.downcast_ref::<Scopes<T>>(),
+            scopes,
             target_columns: T::Column::iter().collect(),
         }
     }
@@ -191,9 +196,15 @@ impl<S: EntityTrait, T: EntityTrait> HasOneOps<S, T> {
         sources: &[RowModel],
         scopes: Option<&[ScopeRef<'_>]>,
         schema: Option<&SchemaName>,
-    ) -> Vec<Key<T>> {
-        let conditions = self.conditions(scopes);
-        sources
+    ) -> Result<Vec<Key<T>>, LoadError> {
+        // Checked before (`check_scopes`): an unknown name here is a bug,
+        // an error rather than a read without the scope.
+        let conditions = self.scopes.conditions(scopes).map_err(|e| {
+            Arc::new(DbErr::Custom(format!(
+                "an unchecked `scope` reached the load: {e}"
+            )))
+        })?;
+        Ok(sources
             .iter()
             .map(|row| {
                 let key = model::<S>(row)
@@ -206,7 +217,7 @@ impl<S: EntityTrait, T: EntityTrait> HasOneOps<S, T> {
                     schema.cloned(),
                 )
             })
-            .collect()
+            .collect())
     }
 
     fn source_keys(&self, targets: &[RowModel]) -> Vec<Key<S>> {
@@ -219,16 +230,6 @@ impl<S: EntityTrait, T: EntityTrait> HasOneOps<S, T> {
                 Key::new(self.assoc.inverse_lookup(), key, Conditions::none(), None)
             })
             .collect()
-    }
-
-    fn conditions(&self, scopes: Option<&[ScopeRef<'_>]>) -> Conditions<T> {
-        match self.scopes {
-            // Checked before (`check_scopes`): an unknown name cannot get here.
-            Some(declared) => declared
-                .conditions(scopes)
-                .unwrap_or_else(|_| Conditions::none()),
-            None => Conditions::none(),
-        }
     }
 }
 
@@ -244,20 +245,12 @@ where
     Id<S>: IdValue + Debug,
     Id<T>: IdValue + Debug,
 {
-    fn scope_columns(&self) -> Vec<&'static str> {
-        self.assoc.scope.iter().map(|(c, _)| c.as_str()).collect()
-    }
-
     fn source_key_is_primary(&self) -> bool {
         self.assoc.source_key.as_str() == hasone::pk_column::<S>().as_str()
     }
 
     fn nullable(&self) -> bool {
         self.assoc.nullable()
-    }
-
-    fn source_key_column(&self) -> &'static str {
-        self.assoc.source_key.as_str()
     }
 
     fn destroys_previous(&self) -> bool {
@@ -294,10 +287,7 @@ where
     }
 
     fn check_scopes(&self, scopes: &[ScopeRef<'_>]) -> Result<(), UnknownScope> {
-        match self.scopes {
-            Some(declared) => declared.conditions(Some(scopes)).map(|_| ()),
-            None => Ok(()),
-        }
+        self.scopes.conditions(Some(scopes)).map(|_| ())
     }
 
     async fn targets(
@@ -307,7 +297,7 @@ where
         scopes: Option<&[ScopeRef<'_>]>,
         schema: Option<&SchemaName>,
     ) -> Found {
-        load(loaders, self.target_keys(sources, scopes, schema)).await
+        load(loaders, self.target_keys(sources, scopes, schema)?).await
     }
 
     async fn sources(&self, loaders: &Loaders, targets: &[RowModel]) -> Found {
@@ -321,7 +311,10 @@ where
         scopes: Option<&[ScopeRef<'_>]>,
         schema: Option<&SchemaName>,
     ) -> WantedRows {
-        want(loaders, self.target_keys(sources, scopes, schema))
+        match self.target_keys(sources, scopes, schema) {
+            Ok(keys) => want(loaders, keys),
+            Err(err) => Box::new(move |_: &Loaders| Err(err)),
+        }
     }
 
     fn want_sources(&self, loaders: &Loaders, targets: &[RowModel]) -> WantedRows {

@@ -35,7 +35,8 @@ pub(crate) fn model<E: EntityTrait>(row: &RowModel) -> Result<&E::Model, Error> 
 }
 
 /// The active model of `values`, column by column (`try_set`: a value of
-/// the wrong type is an error, not a panic).
+/// the wrong type is an error, not a panic; so is a column `E` does not
+/// have, rather than a value left out).
 pub(crate) fn active_model<E: EntityTrait>(
     columns: &[E::Column],
     values: Vec<(ColumnId, Value)>,
@@ -45,10 +46,24 @@ where
 {
     let mut active = <E::ActiveModel as ActiveModelTrait>::default();
     for (column, value) in values {
-        let Some(column) = columns.get(column.0) else {
-            continue;
-        };
-        active.try_set(*column, value)?;
+        active.try_set(*column_of::<E>(columns, column)?, value)?;
     }
     Ok(active)
+}
+
+/// Column `column` of `E`; one it does not have is a bug of the caller
+/// (column ids come from the registry of `E`'s own columns), reported as
+/// an error rather than a panic.
+pub(crate) fn column_of<E: EntityTrait>(
+    columns: &[E::Column],
+    column: ColumnId,
+) -> Result<&E::Column, Error> {
+    columns.get(column.0).ok_or_else(|| {
+        Error::Db(DbErr::Custom(format!(
+            "column {} of `{}`, which has {}",
+            column.0,
+            std::any::type_name::<E>(),
+            columns.len()
+        )))
+    })
 }

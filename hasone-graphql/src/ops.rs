@@ -20,7 +20,7 @@ use sea_orm::{
 use crate::assoc::AssociationOps;
 use crate::ids::{IdError, IdValue, parse_cursor, parse_id};
 use crate::loaders::Loaders;
-use crate::model::{ColumnId, LoadError, RowModel, active_model, model};
+use crate::model::{ColumnId, LoadError, RowModel, active_model, column_of, model};
 
 #[async_trait::async_trait]
 pub(crate) trait EntityOps: Send + Sync {
@@ -283,9 +283,7 @@ where
         };
         let mut active = before.clone().into_active_model();
         for (column, value) in values {
-            if let Some(column) = self.columns.get(column.0) {
-                active.try_set(*column, value)?;
-            }
+            active.try_set(*column_of::<E>(&self.columns, column)?, value)?;
         }
         if !active.is_changed() {
             return Ok(Some(Arc::new(before)));

@@ -30,21 +30,13 @@ impl Registry {
             object.tenant = false;
         }
         for assoc in &self.associations {
-            let key = assoc.ops.source_key_column();
             let source = &mut self.objects[assoc.source.0];
-            if let Some(c) = source
-                .columns
-                .iter()
-                .position(|c| c.column == key)
-                .map(ColumnId)
-                && !source.lookup_columns.contains(&c)
-            {
-                source.lookup_columns.push(c);
+            if !source.lookup_columns.contains(&assoc.source_key) {
+                source.lookup_columns.push(assoc.source_key);
             }
         }
         for (a, assoc) in self.associations.iter().enumerate() {
             let a = AssocId(a);
-            let scope_columns = assoc.ops.scope_columns();
             let target = &mut self.objects[assoc.target.0];
             target.target = true;
             target.tenant = self.tenancy;
@@ -53,13 +45,12 @@ impl Registry {
                 ColumnRole::ForeignKey(list) => list.push(a),
                 role => *role = ColumnRole::ForeignKey(vec![a]),
             }
-            for name in scope_columns {
-                if let Some(column) = target.columns.iter_mut().find(|c| c.column == name) {
-                    match &mut column.role {
-                        ColumnRole::Scope(list) => list.push(a),
-                        ColumnRole::Plain => column.role = ColumnRole::Scope(vec![a]),
-                        _ => {}
-                    }
+            for column in &assoc.scope_columns {
+                let column = &mut target.columns[column.0];
+                match &mut column.role {
+                    ColumnRole::Scope(list) => list.push(a),
+                    ColumnRole::Plain => column.role = ColumnRole::Scope(vec![a]),
+                    _ => {}
                 }
             }
         }

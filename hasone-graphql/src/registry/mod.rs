@@ -147,7 +147,7 @@ impl Registry {
         let table = entity.table_name();
         let pk_column = hasone::pk_column::<E>();
         let auto_increment = <E::PrimaryKey as PrimaryKeyTrait>::auto_increment();
-        let mut pk = ColumnId(0);
+        let mut pk = None;
         let mut columns = Vec::new();
         let mut config = object.columns;
         for (i, column) in E::Column::iter().enumerate() {
@@ -162,7 +162,7 @@ impl Registry {
             };
             let is_pk = column.as_str() == pk_column.as_str();
             if is_pk {
-                pk = ColumnId(i);
+                pk = Some(ColumnId(i));
             }
             let default_value = match def.get_column_default() {
                 Some(sea_orm::sea_query::SimpleExpr::Value(v)) => Some(v.clone()),
@@ -190,6 +190,14 @@ impl Registry {
                 },
             });
         }
+        // Binding the first column instead would read and write rows by
+        // the wrong key.
+        let Some(pk) = pk else {
+            panic!(
+                "entity `{table}`: its primary key `{}` is not one of its columns",
+                pk_column.as_str()
+            )
+        };
         let description = object
             .description
             .map(str::to_owned)
@@ -264,12 +272,25 @@ impl Registry {
             .position(|c| c.column == assoc.foreign_key_name())
             .map(ColumnId)
             .unwrap_or_else(|| missing(&self[target], assoc.foreign_key_name(), "foreign key"));
-        let source_key = self[source]
+        let source_key_id = self[source]
             .columns
             .iter()
-            .find(|c| c.column == assoc.source_key.as_str())
+            .position(|c| c.column == assoc.source_key.as_str())
+            .map(ColumnId)
             .unwrap_or_else(|| missing(&self[source], assoc.source_key.as_str(), "source key"));
-        let fk = &self[target][foreign_key];
+        let scope_columns = assoc
+            .scope
+            .iter()
+            .map(|(column, _)| {
+                self[target]
+                    .columns
+                    .iter()
+                    .position(|c| c.column == column.as_str())
+                    .map(ColumnId)
+                    .unwrap_or_else(|| missing(&self[target], column.as_str(), "scope column"))
+            })
+            .collect();
+        let (source_key, fk) = (&self[source][source_key_id], &self[target][foreign_key]);
         assert!(
             same_key_type(&source_key.kind, &fk.kind),
             "`{}.{}`: the foreign key `{}.{}` ({:?}) cannot hold the source key `{}.{}` ({:?})",
@@ -290,6 +311,8 @@ impl Registry {
             inverse,
             ops: Box::new(HasOneOps::new(assoc, scopes)),
             foreign_key,
+            source_key: source_key_id,
+            scope_columns,
         });
         self.rebuild();
         self

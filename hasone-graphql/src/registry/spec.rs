@@ -149,4 +149,8 @@ pub(crate) struct AssocSpec {
     pub ops: Box<dyn AssociationOps>,
     /// The target's foreign key column.
     pub foreign_key: ColumnId,
+    /// The source's key column (the primary key unless declared).
+    pub source_key: ColumnId,
+    /// The target's columns the association scope assigns.
+    pub scope_columns: Vec<ColumnId>,
 }

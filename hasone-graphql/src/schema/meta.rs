@@ -367,7 +367,11 @@ fn has_one_field(registry: &Registry, assoc: &AssocSpec, name: &str) -> MetaFiel
     let source = &registry[assoc.source];
     let target = &registry[assoc.target];
     let fk = &target[assoc.foreign_key];
-    let scope = assoc.ops.scope_columns();
+    let scope: Vec<&str> = assoc
+        .scope_columns
+        .iter()
+        .map(|c| target[*c].column)
+        .collect();
     let mut description = format!(
         "`{}.hasOne({}, {{ as: '{}' }})`: `{}.get{}()`, the `{}` whose `{}.{}` holds this {}'s key",
         source.name,

@@ -109,9 +109,7 @@ async fn update_in(
         .filter(|a| {
             a.source == o
                 && shared.changes.enabled()
-                && values
-                    .iter()
-                    .any(|(i, _)| object[*i].column == a.ops.source_key_column())
+                && values.iter().any(|(i, _)| *i == a.source_key)
         })
         .collect();
     let mut before = Vec::new();
@@ -183,7 +181,10 @@ pub(super) async fn delete(
     let object = &registry[o];
     let args = Args::of(ctx)?;
     let id = required(id_arg(registry, o, &args, "id", None)?, "id")?;
-    let rendered = object.ops.render_key(&id).unwrap_or_default();
+    // Parsed as this object's id just above: always an id of it.
+    let rendered = object.ops.render_key(&id).ok_or_else(|| {
+        ApiError::internal(&format!("{id:?} does not render as a `{}` id", object.name))
+    })?;
     let shared = shared(ctx)?.clone();
     // On a task of its own: see `detached`.
     let deleted = detached(delete_in(registry, o, shared, id))
