@@ -80,13 +80,25 @@ impl From<ApiError> for async_graphql::Error {
 }
 
 impl ApiError {
+    /// A row that is not there, in the one form every path gives:
+    /// `<Type> <key> not found`. `id` is the key (`99`) or a global id of
+    /// the type (`Captain:99`, whose key is shown alone).
+    pub fn not_found(type_name: &str, id: &str) -> Self {
+        let id = id.trim_matches('"');
+        let key = id
+            .strip_prefix(type_name)
+            .and_then(|rest| rest.strip_prefix(':'))
+            .unwrap_or(id);
+        ApiError::NotFound(format!("{type_name} {key} not found"))
+    }
+
     /// A core error, with `type_of` naming a table's GraphQL type in
     /// messages.
     pub fn from_core(err: hasone::Error, type_of: impl Fn(&str) -> Option<String>) -> Self {
         match err {
             hasone::Error::NotFound { entity, id } => {
                 let ty = type_of(entity).unwrap_or_else(|| entity.to_owned());
-                ApiError::NotFound(format!("{ty} {} not found", id.trim_matches('"')))
+                ApiError::not_found(&ty, &id)
             }
             hasone::Error::Conflict(m) => ApiError::Conflict(m.to_owned()),
             hasone::Error::BadInput(m) => ApiError::BadUserInput(m),

@@ -60,6 +60,22 @@ async fn unknown_target_is_not_found_and_keeps_the_current_link(app: TestApp) ->
     }
     assert_eq!(profile_of(&app, 1).await, current);
     assert_eq!(app.snapshot().await, before);
+    // One message for a missing row, whatever path finds it missing and
+    // however its id was given (a global id or the bare key).
+    for q in [
+        "mutation { setUserProfile(userId: \"User:2\", profileId: \"Profile:99999\") { previous { id } } }",
+        "mutation { setUserProfile(userId: \"User:2\", profileId: 99999) { previous { id } } }",
+        "mutation { updateProfile(id: \"Profile:99999\", input: { bio: \"x\" }) { id } }",
+        "mutation { updateProfile(id: 99999, input: { bio: \"x\" }) { id } }",
+        "mutation { deleteProfile(id: \"Profile:99999\") }",
+    ] {
+        let resp = app.gql(q, json!({})).await;
+        assert_eq!(
+            resp["errors"][0]["message"],
+            json!("Profile 99999 not found"),
+            "{q}: {resp}"
+        );
+    }
     app
 }
 

@@ -205,10 +205,7 @@ async fn subscribe(
         .await
         .map_err(|e| ApiError::from_db(&e))?;
     let Some(Some(row)) = found.into_iter().next() else {
-        return Err(ApiError::NotFound(format!(
-            "{} {id} not found",
-            source.name
-        )));
+        return Err(ApiError::not_found(&source.name, &id));
     };
     let first = if matches!(args.get("current"), Some(Value::Boolean(true))) {
         // Whatever its model scopes, as changes show it.
@@ -309,12 +306,7 @@ async fn payload(
     loaders.clear();
     let source = row(registry, loaders, assoc.source, &change.source, None)
         .await?
-        .ok_or_else(|| {
-            ApiError::NotFound(format!(
-                "{} {} not found",
-                registry[assoc.source].name, change.source.id
-            ))
-        })?;
+        .ok_or_else(|| ApiError::not_found(&registry[assoc.source].name, &change.source.id))?;
     let mut target = None;
     if let Some(snapshot) = &change.target {
         target = row(registry, loaders, assoc.target, snapshot, schema.clone()).await?;

@@ -63,11 +63,7 @@ fn cascades(registry: &'static Registry, object: ObjectId) -> Vec<&'static dyn A
 }
 
 fn not_found(object: &ObjectSpec, args: &Args) -> ApiError {
-    ApiError::NotFound(format!(
-        "{} {} not found",
-        object.name,
-        args.id("id").unwrap_or_default()
-    ))
+    ApiError::not_found(&object.name, &args.id("id").unwrap_or_default())
 }
 
 pub(super) async fn update(
