@@ -1188,7 +1188,7 @@ mod tests {
             let plan = plan(&[typed], &Filter::default());
             let library = ColumnKind::of(&ty);
             match library {
-                ColumnKind::Other | ColumnKind::Enum(_) => {
+                ColumnKind::Other => {
                     assert!(
                         reason(&plan, "typed").contains("unsupported type"),
                         "{ty:?}: {library:?}"

@@ -73,6 +73,21 @@ impl Pool {
     pub fn probe(&self) -> &Probe {
         &self.probe
     }
+
+    /// Closes every connection opened from the URL: the pool, the read
+    /// replica's and the probe's, for this handle and every copy (a server
+    /// still serving from them gets `UNAVAILABLE`). For a clean shutdown,
+    /// and before a test drops its database.
+    pub async fn close(&self) {
+        let _ = self.conn.close_by_ref().await;
+        if let Some(replica) = &self.replica {
+            let _ = replica.close_by_ref().await;
+        }
+        let _ = self.probe.primary.close_by_ref().await;
+        if let Some(replica) = &self.probe.replica {
+            let _ = replica.close_by_ref().await;
+        }
+    }
 }
 
 /// Pool options without sqlx's idle reaper: no idle timeout and no maximum

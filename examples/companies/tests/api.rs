@@ -17,8 +17,8 @@ struct App {
     client: Client,
     /// The test's own connection.
     db: DatabaseConnection,
-    /// The server's pool, closed before the database is dropped.
-    pool: DatabaseConnection,
+    /// The server's database, closed before the database is dropped.
+    pool: hasone_actix::Pool,
     handle: ServerHandle,
     database: TestDatabase,
 }
@@ -56,14 +56,14 @@ where
     let app = test(App {
         client,
         db: own,
-        pool: db.conn,
+        pool: db,
         handle,
         database,
     })
     .await;
     app.handle.stop(true).await;
     app.db.close_by_ref().await.ok();
-    app.pool.close_by_ref().await.ok();
+    app.pool.close().await;
     app.database.drop_all().await;
 }
 
