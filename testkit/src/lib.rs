@@ -331,12 +331,23 @@ impl ProcessLog {
     /// in the panic message).
     pub fn wait_until(&self, what: &str, wanted: impl Fn(&str) -> bool) -> String {
         let deadline = std::time::Instant::now() + Self::BOUND;
+        // The lines passed over, for the panic message (a process that
+        // exits says why in its last ones).
+        let mut passed = std::collections::VecDeque::new();
         loop {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             match self.0.recv_timeout(left) {
                 Ok(line) if wanted(&line) => return line,
-                Ok(_) => {}
-                Err(err) => panic!("no log line with {what:?} ({err})"),
+                Ok(line) => {
+                    if passed.len() == 20 {
+                        passed.pop_front();
+                    }
+                    passed.push_back(line);
+                }
+                Err(err) => panic!(
+                    "no log line with {what:?} ({err}); the last lines before:\n{}",
+                    Vec::from(passed).join("\n")
+                ),
             }
         }
     }
