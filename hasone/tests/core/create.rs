@@ -145,10 +145,7 @@ async fn create_for_an_unknown_source_inserts_nothing() {
         .create(&t.db, 99, new_ceo("Zed"), None)
         .await
         .expect_err("no company 99");
-    match err {
-        Error::NotFound { entity, id } => assert_eq!((entity, id.as_str()), ("companies", "99")),
-        other => panic!("expected NotFound, got {other:?}"),
-    }
+    crate::assert_not_found(err, "companies", "99");
     assert_eq!(t.writes(), 0, "{:?}", t.statements());
     assert_eq!(t.all::<ceo::Entity>().await, before);
 }

@@ -34,3 +34,11 @@ pub fn found<T: EntityTrait>(
         .clone()
         .expect("the statement succeeded")
 }
+
+/// Asserts `err` is `NotFound` of row `id` of table `entity`.
+pub fn assert_not_found(err: hasone::Error, entity: &str, id: &str) {
+    match err {
+        hasone::Error::NotFound { entity: e, id: i } => assert_eq!((e, i.as_str()), (entity, id)),
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+}

@@ -173,10 +173,7 @@ async fn an_unknown_source_is_not_found_and_changes_nothing() {
         .set(&t.db, 99, Some(4), None)
         .await
         .expect_err("no company 99");
-    match err {
-        Error::NotFound { entity, id } => assert_eq!((entity, id.as_str()), ("companies", "99")),
-        other => panic!("expected NotFound, got {other:?}"),
-    }
+    crate::assert_not_found(err, "companies", "99");
     assert_eq!(t.writes(), 0, "{:?}", t.statements());
     assert_eq!(t.all::<ceo::Entity>().await, before);
 }
@@ -190,10 +187,7 @@ async fn an_unknown_target_is_not_found_and_changes_nothing() {
         .set(&t.db, 1, Some(999), None)
         .await
         .expect_err("no CEO 999");
-    match err {
-        Error::NotFound { entity, id } => assert_eq!((entity, id.as_str()), ("ceos", "999")),
-        other => panic!("expected NotFound, got {other:?}"),
-    }
+    crate::assert_not_found(err, "ceos", "999");
     assert_eq!(t.writes(), 0, "{:?}", t.statements());
     assert_eq!(t.all::<ceo::Entity>().await, before, "Ada still linked");
 }
