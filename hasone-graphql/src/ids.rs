@@ -223,6 +223,15 @@ pub enum IdError {
         /// The type expected.
         ty: &'static str,
     },
+    /// The type is served without ids (a table without a primary key, a
+    /// view).
+    #[error("{id:?}: `{ty}` rows have no ids")]
+    NoIds {
+        /// The id as given.
+        id: String,
+        /// The type named.
+        ty: &'static str,
+    },
     /// The id belongs to another schema than the request names.
     #[error("{id:?} belongs to schema {found}, the request names {expected}")]
     OtherSchema {

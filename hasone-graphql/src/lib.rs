@@ -36,6 +36,7 @@ mod documents;
 pub mod error;
 mod execute;
 pub mod ids;
+mod keyless;
 pub mod limits;
 mod loaders;
 mod model;

@@ -67,6 +67,8 @@ pub(crate) trait EntityOps: Send + Sync {
     async fn prime(&self, loaders: &Loaders, rows: &[RowModel], columns: &[ColumnId]);
 
     /// A page in primary key order, after `after`; `limit` rows at most.
+    /// (Of an entity without ids: in its columns' order, `after` being the
+    /// offset of the row a page starts after.)
     async fn page(
         &self,
         db: &DatabaseConnection,

@@ -232,6 +232,13 @@ impl ColumnKind {
         }
     }
 
+    /// Whether rows can be sorted by the column on every backend (not
+    /// JSON, which PostgreSQL's `json` cannot compare; not a type read as
+    /// text, whose database type may have no order, `xml`, `point`).
+    pub fn orderable(&self) -> bool {
+        !matches!(self, ColumnKind::Json | ColumnKind::Other)
+    }
+
     /// Whether the column can be written over GraphQL.
     pub fn writable(&self) -> bool {
         !matches!(self, ColumnKind::Other)

@@ -48,6 +48,7 @@ pub mod error;
 mod key;
 mod link;
 mod load;
+mod nullable_key;
 mod scope;
 mod table;
 pub mod tenancy;
@@ -58,6 +59,7 @@ pub use error::Error;
 pub use key::{Key, KeyHasher, KeyMap, Lookup, normalise};
 pub use link::{ATTEMPTS, Linked, begin_write, retrying};
 pub use load::{Loaded, load};
+pub use nullable_key::NullableKey;
 pub use scope::{Conditions, NamedScope, ScopeRef, ScopeValue, Scopes, UnknownScope};
 pub use table::{Id, find_by_id, pk_column, pk_value, table};
 

@@ -3,7 +3,9 @@
 use async_graphql::{MergedObject, Schema, SchemaBuilder};
 use hasone_graphql::{App, Exposed, Mutations, Queries, Registry, Subscriptions};
 
-use crate::entities::{address, capital, ceo, company, country, desk, lamp, meter, site};
+use crate::entities::{
+    address, capital, ceo, company, country, desk, desk_name, lamp, meter, reading, site,
+};
 
 pub struct Companies;
 
@@ -19,6 +21,8 @@ impl App for Companies {
             .entity(Exposed::<meter::Entity>::new("Meter"))
             .entity(Exposed::<desk::Entity>::new("Desk").queries("desk", "desks"))
             .entity(Exposed::<lamp::Entity>::new("Lamp"))
+            .read_only(Exposed::<reading::Entity>::new("Reading").list("readings"))
+            .read_only(Exposed::<desk_name::Entity>::new("DeskName").list("deskNames"))
             .has_one(&company::CEO)
             .has_one(&company::ADDRESS)
             .has_one(&company::HEAD_OFFICE)

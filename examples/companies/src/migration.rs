@@ -7,7 +7,11 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(CreateTables), Box::new(CreateNarrowKeys)]
+        vec![
+            Box::new(CreateTables),
+            Box::new(CreateNarrowKeys),
+            Box::new(CreateKeyless),
+        ]
     }
 }
 
@@ -337,6 +341,56 @@ impl MigrationTrait for CreateNarrowKeys {
                 .await?;
         }
         Ok(())
+    }
+}
+
+/// Rows without a key hasone can use: a table without a primary key and
+/// a view (served read-only).
+struct CreateKeyless;
+
+impl MigrationName for CreateKeyless {
+    fn name(&self) -> &str {
+        "m20261208_000001_create_keyless"
+    }
+}
+
+#[derive(DeriveIden)]
+enum Readings {
+    Table,
+    DeskId,
+    Lux,
+    Note,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CreateKeyless {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .create_table(
+                Table::create()
+                    .table(Readings::Table)
+                    .if_not_exists()
+                    .col(ColumnDef::new(Readings::DeskId).small_integer().not_null())
+                    .col(ColumnDef::new(Readings::Lux).integer().not_null())
+                    .col(ColumnDef::new(Readings::Note).text().null())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .get_connection()
+            .execute_unprepared("CREATE VIEW desk_names AS SELECT id, name FROM desks")
+            .await
+            .map(|_| ())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .get_connection()
+            .execute_unprepared("DROP VIEW IF EXISTS desk_names")
+            .await?;
+        manager
+            .drop_table(Table::drop().table(Readings::Table).if_exists().to_owned())
+            .await
     }
 }
 

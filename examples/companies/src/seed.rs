@@ -9,7 +9,7 @@ use sea_orm::ActiveValue::Set;
 use sea_orm::prelude::Uuid;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, PaginatorTrait};
 
-use crate::entities::{address, capital, ceo, company, country, desk, lamp, meter, site};
+use crate::entities::{address, capital, ceo, company, country, desk, lamp, meter, reading, site};
 
 /// Companies seeded.
 pub const COMPANIES: u128 = 6;
@@ -104,7 +104,8 @@ pub async fn seed<C: ConnectionTrait>(db: &C) -> Result<bool, DbErr> {
 
 /// Sites 1, 300 and 65535 (`u16::MAX`); meter 4294967295 (`u32::MAX`) of
 /// site 65535, meter 1 of site 1, meter 7 of nobody. Desks -32768, 1 and
-/// 32767 (`i16`'s ends); a lamp on desk 32767 and one on no desk.
+/// 32767 (`i16`'s ends); a lamp on desk 32767 and one on no desk; the
+/// [`READINGS`].
 async fn seed_narrow_keys<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
     for (id, name) in [(1, "Plant"), (300, "Spare site"), (u16::MAX, "Far plant")] {
         site::Entity::insert(site::ActiveModel {
@@ -144,5 +145,23 @@ async fn seed_narrow_keys<C: ConnectionTrait>(db: &C) -> Result<(), DbErr> {
         .exec_without_returning(db)
         .await?;
     }
+    for (desk_id, lux, note) in READINGS {
+        reading::Entity::insert(reading::ActiveModel {
+            desk_id: Set(desk_id),
+            lux: Set(lux),
+            note: Set(note.map(str::to_owned)),
+        })
+        .exec_without_returning(db)
+        .await?;
+    }
     Ok(())
 }
+
+/// The rows of `readings` (no primary key): two equal ones, on purpose.
+pub const READINGS: [(i16, i32, Option<&str>); 5] = [
+    (1, 300, Some("morning")),
+    (i16::MAX, 500, Some("window")),
+    (1, 300, Some("morning")),
+    (i16::MIN, 0, None),
+    (1, 120, None),
+];

@@ -78,6 +78,7 @@ backend_tests!(
     without_tenancy_nothing_takes_a_schema,
     unsigned_keys_up_to_their_largest_values,
     signed_narrow_keys_at_both_ends,
+    read_only_tables_and_views_page_by_offset,
 );
 
 fn company(i: u128) -> String {
@@ -662,5 +663,130 @@ async fn signed_narrow_keys_at_both_ends(app: App) -> App {
     );
     let d = app.data(desk, json!({ "id": -2 })).await;
     assert_eq!(at(&d, "createDesk.rowId"), &json!(-2));
+    app
+}
+
+/// `readings` (no primary key, two equal rows) and `desk_names` (a view),
+/// registered read-only: pages walk every row once in column order, with
+/// offsets for cursors, one statement a page; no ids, no `node`, no CRUD.
+async fn read_only_tables_and_views_page_by_offset(app: App) -> App {
+    use hasone_example_companies::seed::READINGS;
+    let q = "query($after: String) { readings(first: 2, after: $after) { totalCount pageInfo { hasPreviousPage hasNextPage startCursor endCursor } edges { cursor node { deskId lux note } } } }";
+    let (mut after, mut seen, mut cursors) = (Value::Null, Vec::new(), Vec::new());
+    loop {
+        let d = app.data(q, json!({ "after": after })).await;
+        assert_eq!(at(&d, "readings.totalCount"), &json!(5));
+        assert_eq!(
+            at(&d, "readings.pageInfo.hasPreviousPage"),
+            &json!(after != Value::Null)
+        );
+        let edges = at(&d, "readings.edges").as_array().expect("edges");
+        assert_eq!(
+            at(&d, "readings.pageInfo.startCursor"),
+            at(&edges[0], "cursor")
+        );
+        for edge in edges {
+            cursors.push(at(edge, "cursor").clone());
+            seen.push(at(edge, "node").clone());
+        }
+        if at(&d, "readings.pageInfo.hasNextPage") == &json!(false) {
+            break;
+        }
+        after = at(&d, "readings.pageInfo.endCursor").clone();
+    }
+    let mut expected: Vec<_> = READINGS.to_vec();
+    expected.sort();
+    let expected: Vec<Value> = expected
+        .iter()
+        .map(|(desk, lux, note)| json!({ "deskId": desk, "lux": lux, "note": note }))
+        .collect();
+    assert_eq!(seen, expected);
+    let unique: std::collections::HashSet<String> = cursors.iter().map(|c| c.to_string()).collect();
+    assert_eq!(unique.len(), 5, "one cursor per row: {cursors:?}");
+    // One statement a page (no key to prime, nothing to prefetch).
+    let (resp, statements) = app
+        .gql_counted(
+            "{ readings(first: 3) { edges { node { lux } } } }",
+            json!({}),
+        )
+        .await;
+    assert!(resp.get("errors").is_none(), "{resp}");
+    assert_eq!(statements, 1, "{resp}");
+    // The view reads what its table holds.
+    let d = app
+        .data(
+            "{ deskNames(first: 10) { edges { node { id name } } } }",
+            json!({}),
+        )
+        .await;
+    let names: Vec<Value> = at(&d, "deskNames.edges")
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| at(e, "node").clone())
+        .collect();
+    let desks = hasone_example_companies::entities::desk::Entity::find()
+        .all(&app.db)
+        .await
+        .expect("desks");
+    let mut expected: Vec<Value> = desks
+        .iter()
+        .map(|d| json!({ "id": d.id, "name": d.name }))
+        .collect();
+    expected.sort_by_key(|d| d["id"].as_i64());
+    assert_eq!(names, expected);
+    // No ids: not a field, not a node, not a cursor of another kind.
+    assert_eq!(
+        app.error_code("{ readings { edges { node { id } } } }", json!({}))
+            .await,
+        "GRAPHQL_VALIDATION_FAILED"
+    );
+    let resp = app
+        .gql("{ node(id: \"Reading:1\") { __typename } }", json!({}))
+        .await;
+    assert_eq!(
+        at(&resp, "errors.0.extensions.code"),
+        &json!("BAD_USER_INPUT"),
+        "{resp}"
+    );
+    assert!(
+        at(&resp, "errors.0.message")
+            .as_str()
+            .is_some_and(|m| m.contains("have no ids")),
+        "{resp}"
+    );
+    assert_eq!(at(&resp, "data.node"), &Value::Null, "{resp}");
+    for cursor in ["after:1", "offset:-1", "offset:9223372036854775807"] {
+        assert_eq!(
+            app.error_code(
+                "query($a: String) { readings(after: $a) { totalCount } }",
+                json!({ "a": cursor })
+            )
+            .await,
+            "BAD_USER_INPUT",
+            "{cursor}"
+        );
+    }
+    // A cursor past the end is an empty page.
+    let d = app
+        .data(
+            "{ readings(after: \"offset:40\") { pageInfo { hasNextPage endCursor } edges { cursor } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(at(&d, "readings.edges"), &json!([]));
+    assert_eq!(at(&d, "readings.pageInfo.endCursor"), &Value::Null);
+    // Read-only: no mutation, and not a `Node`.
+    let sdl = hasone_example_companies::app::schema().finish().sdl();
+    for absent in [
+        "createReading",
+        "updateReading",
+        "deleteReading",
+        "createDeskName",
+    ] {
+        assert!(!sdl.contains(absent), "{absent}");
+    }
+    assert!(sdl.contains("type Reading {"), "{sdl}");
+    assert!(sdl.contains("type DeskName {"), "{sdl}");
     app
 }

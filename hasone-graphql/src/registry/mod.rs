@@ -23,13 +23,11 @@ mod spec;
 use std::any::TypeId;
 use std::collections::HashMap;
 use std::ops::Index;
-use std::sync::Arc;
 
 use hasone::{HasOne, Id};
-use indexmap::IndexMap;
 use sea_orm::{
-    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, EntityTrait, IdenStatic, IntoActiveModel,
-    Iterable, PrimaryKeyTrait,
+    ActiveModelBehavior, ActiveModelTrait, EntityTrait, IdenStatic, IntoActiveModel,
+    PrimaryKeyTrait,
 };
 
 pub use exposed::{Check, Exposed};
@@ -39,6 +37,7 @@ pub(crate) use spec::{
 
 use crate::assoc::HasOneOps;
 use crate::ids::IdValue;
+use crate::keyless::KeylessOps;
 use crate::model::ColumnId;
 use crate::names::camel;
 use crate::ops::Ops;
@@ -133,101 +132,64 @@ impl Registry {
         Id<E>: IdValue,
     {
         let type_id = TypeId::of::<E>();
-        assert!(
-            !self.by_entity.contains_key(&type_id),
-            "entity `{}` is registered twice",
-            E::default().table_name()
-        );
-        assert!(
-            !self.by_name.contains_key(object.name),
-            "two entities are exposed as the GraphQL type `{}`",
-            object.name
-        );
-        let entity = E::default();
-        let table = entity.table_name();
+        self.check_new(type_id, object.name, E::default().table_name());
         let pk_column = hasone::pk_column::<E>();
         let auto_increment = <E::PrimaryKey as PrimaryKeyTrait>::auto_increment();
-        let mut pk = None;
-        let mut columns = Vec::new();
-        let mut config = object.columns;
-        for (i, column) in E::Column::iter().enumerate() {
-            let def = column.def();
-            let at = config
-                .iter()
-                .position(|(c, _)| c.as_str() == column.as_str());
-            let cfg = at.map(|at| config.swap_remove(at).1).unwrap_or_default();
-            let kind = match cfg.enumeration {
-                Some(spec) => ColumnKind::Enum(Arc::new(spec)),
-                None => ColumnKind::of(def.get_column_type()),
-            };
-            let is_pk = column.as_str() == pk_column.as_str();
-            if is_pk {
-                pk = Some(ColumnId(i));
-            }
-            let default_value = match def.get_column_default() {
-                Some(sea_orm::sea_query::SimpleExpr::Value(v)) => Some(v.clone()),
-                _ => None,
-            };
-            let default = def.get_column_default().and_then(|d| literal(d, &kind));
-            columns.push(ColumnSpec {
-                field: camel(column.as_str()),
-                column: column.as_str(),
-                description: cfg.description.map_or_else(
-                    || format!("The `{}` column of `{table}`.", column.as_str()),
-                    str::to_owned,
-                ),
-                described: cfg.description.is_some(),
-                kind,
-                nullable: def.is_null(),
-                default,
-                default_value,
-                checks: cfg.checks,
-                min_chars: cfg.min_chars,
-                role: if is_pk {
-                    ColumnRole::PrimaryKey { auto_increment }
-                } else {
-                    ColumnRole::Plain
-                },
-            });
-        }
-        // Binding the first column instead would read and write rows by
-        // the wrong key.
-        let Some(pk) = pk else {
-            panic!(
-                "entity `{table}`: its primary key `{}` is not one of its columns",
-                pk_column.as_str()
-            )
-        };
-        let description = object
-            .description
-            .map(str::to_owned)
-            .or_else(|| entity.comment().map(str::to_owned))
-            .unwrap_or_else(|| format!("A row of `{table}`."));
-        let index = ObjectId(self.objects.len());
-        self.objects.push(ObjectSpec {
-            name: object.name.to_owned(),
-            description,
-            table,
-            ops: Box::new(Ops::<E>::new(object.scopes)),
-            columns,
-            pk,
-            scopes: object
-                .scopes
-                .named
-                .iter()
-                .map(|s| (s.name, s.description))
-                .collect(),
-            default_scope: object.scopes.default_description,
-            single: object.single,
-            list: object.list,
-            crud: object.crud,
-            fields: IndexMap::new(),
-            target: false,
-            tenant: false,
-            lookup_columns: vec![pk],
+        let scopes = object.scopes;
+        let spec = object.into_spec(Some((pk_column.as_str(), auto_increment)), |_| {
+            Box::new(Ops::<E>::new(scopes))
         });
+        self.push(type_id, spec)
+    }
+
+    /// Exposes an entity read-only and without ids: a table without a
+    /// primary key, one whose key has several columns, or a view. Its type
+    /// has its columns' fields only (no `id`, `rowId`, and it is no
+    /// `Node`); its one query field is the list [`Exposed::list`] names,
+    /// a connection in the order of its primary key's columns then the
+    /// others, whose cursors are offsets (rows written meanwhile shift
+    /// them). It has no CRUD and cannot be in an association.
+    ///
+    /// # Panics
+    /// When the entity or its type name is registered twice, or the
+    /// declaration names a single-row query field ([`Exposed::queries`]).
+    pub fn read_only<E>(&mut self, object: Exposed<E>) -> &mut Self
+    where
+        E: EntityTrait,
+        E::Model: Sync,
+    {
+        let type_id = TypeId::of::<E>();
+        self.check_new(type_id, object.name, E::default().table_name());
+        assert!(
+            object.single.is_none(),
+            "`{}` is read-only: it has no single-row query field (declare its list with `Exposed::list`)",
+            object.name
+        );
+        let name = object.name;
+        let spec = object.without_crud().into_spec(None, |columns| {
+            Box::new(KeylessOps::<E>::new(name, |i| {
+                columns.get(i).is_some_and(|c| c.kind.orderable())
+            }))
+        });
+        self.push(type_id, spec)
+    }
+
+    fn check_new(&self, type_id: TypeId, name: &str, table: &str) {
+        assert!(
+            !self.by_entity.contains_key(&type_id),
+            "entity `{table}` is registered twice"
+        );
+        assert!(
+            !self.by_name.contains_key(name),
+            "two entities are exposed as the GraphQL type `{name}`"
+        );
+    }
+
+    fn push(&mut self, type_id: TypeId, spec: ObjectSpec) -> &mut Self {
+        let index = ObjectId(self.objects.len());
+        self.by_name.insert(spec.name.clone(), index);
+        self.objects.push(spec);
         self.by_entity.insert(type_id, index);
-        self.by_name.insert(object.name.to_owned(), index);
         self.rebuild();
         self
     }
@@ -252,6 +214,15 @@ impl Registry {
     {
         let source = self.index_of::<S>();
         let target = self.index_of::<T>();
+        for end in [source, target] {
+            assert!(
+                self[end].pk.is_some(),
+                "`{}.{}`: `{}` is registered read-only (without ids) and cannot be in an association",
+                self[source].name,
+                camel(assoc.name),
+                self[end].name
+            );
+        }
         let inverse = assoc
             .inverse
             .map_or_else(|| camel(&self[source].name), str::to_owned);
@@ -327,16 +298,6 @@ impl Registry {
             ),
         }
     }
-}
-
-/// The GraphQL literal of a column default, when it is a plain value of
-/// the column's kind.
-fn literal(default: &sea_orm::sea_query::SimpleExpr, kind: &ColumnKind) -> Option<String> {
-    let sea_orm::sea_query::SimpleExpr::Value(value) = default else {
-        return None;
-    };
-    let value = kind.to_graphql(value);
-    (value != async_graphql::Value::Null).then(|| value.to_string())
 }
 
 /// Whether a foreign key of kind `fk` can hold source keys of kind `key`:

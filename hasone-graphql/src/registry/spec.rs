@@ -78,7 +78,9 @@ pub(crate) struct ObjectSpec {
     pub table: &'static str,
     pub ops: Box<dyn EntityOps>,
     pub columns: Vec<ColumnSpec>,
-    pub pk: ColumnId,
+    /// The primary key; `None` for an entity served without ids
+    /// ([`Registry::read_only`](super::Registry::read_only)).
+    pub pk: Option<ColumnId>,
     /// Named scopes (name, description) and what `DEFAULT` means.
     pub scopes: Vec<(&'static str, &'static str)>,
     pub default_scope: &'static str,

@@ -22,7 +22,7 @@ pub(crate) const NODE: &str = "Node";
 /// descriptions: `` `Company:1` ``, and with tenancy also a target's tenant
 /// form.
 pub(crate) fn id_examples(registry: &Registry) -> String {
-    let mut text = match registry.objects.first() {
+    let mut text = match registry.objects.iter().find(|o| o.pk.is_some()) {
         Some(object) => format!("`{}:1`", object.name),
         None => "`<Type>:<rowId>`".to_owned(),
     };
@@ -186,8 +186,10 @@ pub(crate) fn register(registry: &Registry, meta: &mut Meta) {
     }
     let mut possible = IndexSet::new();
     for object in &registry.objects {
-        possible.insert(object.name.clone());
-        meta.add_implements(&object.name, NODE);
+        if object.pk.is_some() {
+            possible.insert(object.name.clone());
+            meta.add_implements(&object.name, NODE);
+        }
         meta.types
             .insert(object.name.clone(), object_type(registry, object));
         for column in &object.columns {
@@ -282,7 +284,6 @@ pub(crate) fn register(registry: &Registry, meta: &mut Meta) {
 }
 
 fn object_type(registry: &Registry, object: &ObjectSpec) -> MetaType {
-    let pk = &object[object.pk];
     let mut fields = Vec::new();
     for (name, spec) in &object.fields {
         fields.push(match *spec {
@@ -301,7 +302,11 @@ fn object_type(registry: &Registry, object: &ObjectSpec) -> MetaType {
             FieldSpec::RowId => field(
                 name,
                 &format!("{}!", object.ops.id_scalar()),
-                &format!("The primary key, `{}.{}`.", object.table, pk.column),
+                &format!(
+                    "The primary key, `{}.{}`.",
+                    object.table,
+                    object.pk.map_or("", |pk| object[pk].column)
+                ),
             ),
             FieldSpec::Column(c) => {
                 let column = &object[c];

@@ -19,30 +19,34 @@ use crate::statements::detached;
 pub(crate) fn fields(registry: &Registry) -> Vec<MetaField> {
     let mut fields = Vec::new();
     for object in &registry.objects {
-        let (Some(single), Some(list)) = (object.single, object.list) else {
+        if let Some(single) = object.single {
+            let mut get = field(
+                single,
+                &object.name,
+                &format!(
+                    "A `{}` by global id or row id; null when there is none.",
+                    object.name
+                ),
+            );
+            get.args.extend([arg(
+                "id",
+                "ID!",
+                &format!("Global id (`{}:<rowId>`) or row id.", object.name),
+            )]);
+            fields.push(get);
+        }
+        let Some(list) = object.list else {
             continue;
         };
-        let mut get = field(
-            single,
-            &object.name,
-            &format!(
-                "A `{}` by global id or row id; null when there is none.",
-                object.name
-            ),
-        );
-        get.args.extend([arg(
-            "id",
-            "ID!",
-            &format!("Global id (`{}:<rowId>`) or row id.", object.name),
-        )]);
-        fields.push(get);
+        let order = if object.pk.is_some() {
+            "by ascending primary key"
+        } else {
+            "in the order of their columns (cursors are offsets: rows written meanwhile shift them)"
+        };
         let mut page = field(
             list,
             &format!("{}Connection!", object.name),
-            &format!(
-                "`{}` rows by ascending primary key, as a Relay connection.",
-                object.name
-            ),
+            &format!("`{}` rows {order}, as a Relay connection.", object.name),
         );
         page.args.extend([
             arg(
@@ -193,6 +197,12 @@ async fn list(
         None => None,
     };
     let has_previous = after.is_some();
+    // A page of an entity without ids starts one after the offset its
+    // cursor names.
+    let offset = object.pk.is_none().then(|| match &after {
+        Some(sea_orm::Value::BigUnsigned(Some(at))) => at.saturating_add(1),
+        _ => 0,
+    });
     let loaders = loaders(ctx)?;
     // On a task of its own: see `detached`.
     let (db, ops) = (loaders.db().clone(), &registry[index].ops);
@@ -223,6 +233,7 @@ async fn list(
         rows,
         has_previous,
         has_next,
+        offset,
     };
     resolve_child(ctx, &page).await
 }

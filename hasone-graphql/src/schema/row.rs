@@ -21,6 +21,7 @@ use crate::assoc::scope_ref;
 use crate::context::loaders;
 use crate::error::ApiError;
 use crate::ids::{cursor, global_id};
+use crate::keyless::offset_cursor;
 use crate::model::RowModel;
 use crate::prefetch::Prefetched;
 use crate::registry::{FieldSpec, ObjectId, ObjectSpec, Registry};
@@ -390,14 +391,32 @@ pub(crate) struct Page {
     pub rows: Vec<Row>,
     pub has_previous: bool,
     pub has_next: bool,
+    /// The offset of the first row, on a page of an entity served without
+    /// ids (its cursors are offsets); `None`: cursors are row ids.
+    pub offset: Option<u64>,
 }
 
 /// An edge: a row and its cursor.
 struct Edge<'a> {
     row: &'a Row,
+    cursor: String,
 }
 
 impl Page {
+    /// The cursor of the page's `i`th row.
+    fn cursor(&self, i: usize) -> Option<String> {
+        let row = self.rows.get(i)?;
+        Some(match self.offset {
+            Some(start) => offset_cursor(start.saturating_add(i as u64)),
+            None => row.cursor(),
+        })
+    }
+
+    /// The cursor of the page's last row.
+    fn end_cursor(&self) -> Option<String> {
+        self.cursor(self.rows.len().checked_sub(1)?)
+    }
+
     /// The page resolved at once when its rows are [`Row::ready`] (and
     /// `totalCount`, which counts in the database, is not selected).
     fn ready(&self, ctx: &ContextSelectionSet<'_>, out: &mut FieldValues) -> bool {
@@ -409,21 +428,22 @@ impl Page {
             &mut |ctx, field| match field.node.name.node.as_str() {
                 "edges" => {
                     let edge = format!("{}Edge", self.registry[self.object].name);
-                    self.ready_list(ctx, field, |ctx, row, out| {
-                        Edge { row }.ready(ctx, &edge, out)
+                    self.ready_list(ctx, field, |ctx, i, row, out| {
+                        let cursor = self.cursor(i).unwrap_or_default();
+                        Edge { row, cursor }.ready(ctx, &edge, out)
                     })
                 }
-                "nodes" => self.ready_list(ctx, field, |ctx, row, out| row.ready(ctx, out)),
+                "nodes" => self.ready_list(ctx, field, |ctx, _, row, out| row.ready(ctx, out)),
                 "pageInfo" => ready_child(ctx, field, |ctx, out| {
                     ready_selection(ctx, "PageInfo", out, &mut |_, field| {
                         let end = match field.node.name.node.as_str() {
                             "hasPreviousPage" => return Some(Value::Boolean(self.has_previous)),
                             "hasNextPage" => return Some(Value::Boolean(self.has_next)),
-                            "startCursor" => self.rows.first(),
-                            "endCursor" => self.rows.last(),
+                            "startCursor" => self.cursor(0),
+                            "endCursor" => self.end_cursor(),
                             _ => return None,
                         };
-                        Some(end.map_or(Value::Null, |row| Value::String(row.cursor())))
+                        Some(end.map_or(Value::Null, Value::String))
                     })
                 }),
                 _ => None,
@@ -436,14 +456,14 @@ impl Page {
         &self,
         ctx: &ContextSelectionSet<'_>,
         field: &Positioned<Field>,
-        ready: impl Fn(&ContextSelectionSet<'_>, &Row, &mut FieldValues) -> bool,
+        ready: impl Fn(&ContextSelectionSet<'_>, usize, &Row, &mut FieldValues) -> bool,
     ) -> Option<Value> {
         let ctx_field = ctx.with_field(field);
         let ctx_item = ctx_field.with_selection_set(&field.node.selection_set);
         let mut items = Vec::with_capacity(self.rows.len());
-        for row in &self.rows {
+        for (i, row) in self.rows.iter().enumerate() {
             let mut object = FieldValues::with_capacity(field.node.selection_set.node.items.len());
-            if !ready(&ctx_item, row, &mut object) {
+            if !ready(&ctx_item, i, row, &mut object) {
                 return None;
             }
             items.push(Value::Object(object));
@@ -458,13 +478,21 @@ impl Page {
                 let info = PageInfo {
                     has_previous_page: self.has_previous,
                     has_next_page: self.has_next,
-                    start_cursor: self.rows.first().map(Row::cursor),
-                    end_cursor: self.rows.last().map(Row::cursor),
+                    start_cursor: self.cursor(0),
+                    end_cursor: self.end_cursor(),
                 };
                 OutputType::resolve(&info, &ctx_obj, ctx.item).await
             }
             "edges" => {
-                let edges: Vec<Edge<'_>> = self.rows.iter().map(|row| Edge { row }).collect();
+                let edges: Vec<Edge<'_>> = self
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .map(|(i, row)| Edge {
+                        row,
+                        cursor: self.cursor(i).unwrap_or_default(),
+                    })
+                    .collect();
                 resolve_list(&ctx_obj, ctx.item, edges.iter(), Some(edges.len())).await
             }
             "nodes" => {
@@ -527,7 +555,7 @@ impl Edge<'_> {
             out,
             &mut |ctx, field| match field.node.name.node.as_str() {
                 "node" => ready_child(ctx, field, |ctx, out| self.row.ready(ctx, out)),
-                "cursor" => Some(Value::String(self.row.cursor())),
+                "cursor" => Some(Value::String(self.cursor.clone())),
                 _ => None,
             },
         )
@@ -563,7 +591,7 @@ impl ContainerType for Edge<'_> {
                 .await
                 .map(Some)
                 .map_err(|e| fail(ctx, e)),
-            "cursor" => Ok(Some(Value::String(self.row.cursor()))),
+            "cursor" => Ok(Some(Value::String(self.cursor.clone()))),
             _ => Ok(None),
         }
     }

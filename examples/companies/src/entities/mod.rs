@@ -7,6 +7,8 @@ pub mod ceo;
 pub mod company;
 pub mod country;
 pub mod desk;
+pub mod desk_name;
 pub mod lamp;
 pub mod meter;
+pub mod reading;
 pub mod site;
