@@ -31,8 +31,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::{ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use sea_orm::sea_query::{ColumnType, ForeignKeyAction};
 
+use crate::discover::Relkind;
 use crate::model::{ForeignKey, Table};
 use crate::names::{self, code, plain};
+use crate::types;
 
 /// What the generated project exposes.
 #[derive(Debug, Default)]
@@ -61,6 +63,19 @@ pub struct TablePlan {
     pub single: String,
     /// The paginated list query field.
     pub list: String,
+    /// Why it is served read-only (no primary key, a composite one, a
+    /// view), if it is: registered with `Registry::read_only`, without
+    /// ids, CRUD or associations.
+    pub read_only: Option<String>,
+    /// The column its entity names its primary key, which SeaORM requires,
+    /// on a table that has none (a view): the first one that can be.
+    pub nominal_key: Option<String>,
+    /// Its columns read as text (a type hasone does not serve yet): the
+    /// column and the database type.
+    pub text_columns: Vec<(String, String)>,
+    /// Its columns the entity leaves out (hasone cannot read them even as
+    /// text): the column and the database type.
+    pub left_out: Vec<(String, String)>,
 }
 
 /// How a one-to-one foreign key behaves.
@@ -184,30 +199,6 @@ pub fn singular(name: &str) -> String {
     }
 }
 
-/// Why a column's type keeps its table out, if it does. Which types hasone
-/// serves, and how, is the library's one list (hasone-graphql's
-/// `ColumnKind::of`, also what the served project runs); on top of it,
-/// what `generate` cannot write an entity for yet.
-fn unsupported(ty: Option<&ColumnType>) -> Option<String> {
-    use hasone_graphql::value::ColumnKind;
-    let Some(ty) = ty else {
-        return Some("a type the schema reader does not know".to_owned());
-    };
-    match (ColumnKind::of(ty), ty) {
-        // Served as read-only text by the library, but sea-orm-codegen's
-        // field for it cannot read the database's value.
-        (ColumnKind::Other, ColumnType::Custom(name)) if is_mediumint(&name.to_string()) => Some(
-            "MEDIUMINT, which sea-schema reads as a custom type (sea-orm-codegen writes it as an ignored text field)"
-                .to_owned(),
-        ),
-        (ColumnKind::Other, ColumnType::Custom(name)) => {
-            Some(format!("the custom type {}", code(&name.to_string())))
-        }
-        (ColumnKind::Other, other) => Some(plain(&format!("{other:?}"))),
-        _ => None,
-    }
-}
-
 /// A table's database enums, as sea-orm-codegen and hasone-graphql will
 /// name them: (Rust type, database name, values, GraphQL type); `Err` when
 /// a name cannot be made or is taken (by another enum of the same Rust
@@ -289,12 +280,6 @@ fn inverse_name(fk: &ForeignKey) -> String {
     source.to_lower_camel_case()
 }
 
-/// MariaDB/MySQL's 24-bit integer, as sea-schema names the custom type it
-/// makes of it.
-fn is_mediumint(type_name: &str) -> bool {
-    type_name.to_ascii_lowercase().starts_with("mediumint")
-}
-
 /// Why a primary key of this type cannot carry hasone's ids, if it
 /// cannot. hasone-graphql's ids (`IdValue`) take every integer width
 /// SeaORM generates (`i8` to `i64`, `u8` to `u64`), `String` and `Uuid`.
@@ -315,10 +300,6 @@ fn id_problem(ty: Option<&ColumnType>) -> Option<String> {
             | C::Text
             | C::Uuid,
         ) => None,
-        Some(C::Custom(name)) if is_mediumint(&name.to_string()) => Some(
-            "is a 24-bit integer (MEDIUMINT), which sea-schema reads as a custom type: sea-orm-codegen writes it as an ignored text field, so the entity would have no primary key"
-                .to_owned(),
-        ),
         _ => Some("is not an integer, text or UUID column".to_owned()),
     }
 }
@@ -335,7 +316,8 @@ struct TableNames {
 /// fields and `Column` variants (sea-orm-codegen's and SeaORM's), its
 /// GraphQL type, query fields and column fields (hasone-graphql's), each
 /// valid and none twice.
-fn table_names(table: &Table) -> Result<TableNames, String> {
+/// (`keyed`: served with ids, whose fields `id` and `rowId` are hasone's.)
+fn table_names(table: &Table, keyed: bool) -> Result<TableNames, String> {
     let module = names::module(&table.name)
         .map_err(|why| format!("no Rust module can be named after it: {why}"))?;
     if module == "r#mod" {
@@ -391,7 +373,7 @@ fn table_names(table: &Table) -> Result<TableNames, String> {
         let is_pk = pk.is_some_and(|pk| *pk == column.name);
         // The primary key is `rowId` (and, unless it is named `id`, a field
         // of its own name); `id` is the global id.
-        if !is_pk && (graphql_field == "id" || graphql_field == "rowId") {
+        if keyed && !is_pk && (graphql_field == "id" || graphql_field == "rowId") {
             return Err(format!(
                 "column {} would be the GraphQL field {}, which hasone gives {}",
                 code(name),
@@ -435,11 +417,15 @@ pub fn plan(tables: &[Table], filter: &Filter) -> Plan {
     // name, values); sea-orm-codegen writes one type per name.
     let mut enums: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
     for table in order {
-        if let Some(reason) = table_problem(table) {
-            plan.skipped_tables.push((table.name.clone(), reason));
-            continue;
-        }
-        let names = match table_names(table) {
+        let (read_only, nominal_key) =
+            match read_only_reason(table).and_then(|r| Ok((r, nominal_key(table)?))) {
+                Ok(found) => found,
+                Err(reason) => {
+                    plan.skipped_tables.push((table.name.clone(), reason));
+                    continue;
+                }
+            };
+        let names = match table_names(table, read_only.is_none()) {
             Ok(names) => names,
             Err(reason) => {
                 plan.skipped_tables.push((table.name.clone(), reason));
@@ -523,12 +509,21 @@ pub fn plan(tables: &[Table], filter: &Filter) -> Plan {
         query_names.insert(list.clone());
         modules.insert(names.module.clone(), &table.name);
         served.insert(&table.name, table);
+        let text_columns = table
+            .columns
+            .iter()
+            .filter_map(|c| Some((c.name.clone(), types::read_as_text(c.ty.as_ref())?)))
+            .collect();
         plan.tables.push(TablePlan {
             name: table.name.clone(),
             module: names.module,
             type_name,
             single,
             list,
+            read_only,
+            nominal_key,
+            text_columns,
+            left_out: table.left_out.clone(),
         });
     }
     plan.tables.sort_by(|a, b| a.name.cmp(&b.name));
@@ -541,9 +536,23 @@ pub fn plan(tables: &[Table], filter: &Filter) -> Plan {
         kind: Kind,
     }
     let mut candidates = Vec::new();
+    let read_only: BTreeMap<String, String> = plan
+        .tables
+        .iter()
+        .filter_map(|t| Some((t.name.clone(), t.read_only.clone()?)))
+        .collect();
     for target in tables.iter().filter(|t| filter.admits(&t.name)) {
         for fk in &target.foreign_keys {
             let what = describe(target, fk);
+            let ends = [fk.ref_table.as_str(), target.name.as_str()];
+            if let Some((table, why)) = ends
+                .iter()
+                .find_map(|t| read_only.get(*t).map(|why| (t, why)))
+            {
+                plan.skipped_relations
+                    .push((what, format!("{} is served read-only ({why})", code(table))));
+                continue;
+            }
             match classify(target, fk, &served) {
                 Ok(kind) => candidates.push(Candidate { fk, target, kind }),
                 Err(reason) => plan.skipped_relations.push((what, reason)),
@@ -815,26 +824,59 @@ fn column_code(table: &str, column: &str) -> String {
     format!("`{}.{}`", plain(table), plain(column))
 }
 
-/// Why a table cannot be served, if it cannot: its key, or a column type.
-fn table_problem(table: &Table) -> Option<String> {
-    match table.primary_key.as_slice() {
-        [] => return Some("no primary key".to_owned()),
-        [pk] => {
-            if let Some(why) = id_problem(table.column(pk).and_then(|c| c.ty.as_ref())) {
-                return Some(format!("primary key {} {why}", code(pk)));
-            }
-        }
-        many => {
-            return Some(format!(
-                "composite primary key ({}): hasone's ids are one column",
-                many.iter().map(|c| code(c)).collect::<Vec<_>>().join(", ")
+/// SeaORM's composite keys are tuples of at most this many columns.
+const MAX_KEY_COLUMNS: usize = 12;
+
+/// Why a table is served read-only, if it is: a view, no primary key, a
+/// composite one, one of a type hasone's ids do not take. `Err`: why it
+/// cannot be served at all.
+fn read_only_reason(table: &Table) -> Result<Option<String>, String> {
+    let view = match table.kind {
+        Relkind::View => Some("a view"),
+        Relkind::MaterializedView => Some("a materialized view"),
+        Relkind::Table | Relkind::Partitioned => None,
+    };
+    if let Some(view) = view {
+        return Ok(Some(view.to_owned()));
+    }
+    Ok(match table.primary_key.as_slice() {
+        [] => Some("no primary key".to_owned()),
+        [pk] => id_problem(table.column(pk).and_then(|c| c.ty.as_ref()))
+            .map(|why| format!("primary key {} {why}", code(pk))),
+        many if many.len() > MAX_KEY_COLUMNS => {
+            return Err(format!(
+                "a primary key of {} columns (SeaORM's keys have at most {MAX_KEY_COLUMNS})",
+                many.len()
             ));
         }
-    }
-    table.columns.iter().find_map(|c| {
-        unsupported(c.ty.as_ref())
-            .map(|ty| format!("column {} has an unsupported type ({ty})", code(&c.name)))
+        many => Some(format!(
+            "composite primary key ({}): hasone's ids are one column yet",
+            many.iter().map(|c| code(c)).collect::<Vec<_>>().join(", ")
+        )),
     })
+}
+
+/// The column a table without a primary key names its entity's key: the
+/// first that SeaORM can type as one (not an enum, not JSON); `Err` when
+/// none can.
+fn nominal_key(table: &Table) -> Result<Option<String>, String> {
+    if !table.primary_key.is_empty() {
+        return Ok(None);
+    }
+    table
+        .columns
+        .iter()
+        .find(|c| {
+            !matches!(
+                c.ty,
+                Some(ColumnType::Enum { .. } | ColumnType::Json | ColumnType::JsonBinary)
+            )
+        })
+        .map(|c| Some(c.name.clone()))
+        .ok_or_else(|| {
+            "no primary key, and no column SeaORM can name one (every column is an enum or JSON)"
+                .to_owned()
+        })
 }
 
 /// Whether `fk` of `target` is a one-to-one relation hasone can declare.
@@ -929,6 +971,8 @@ mod tests {
     fn table(name: &str, columns: &[&str]) -> Table {
         Table {
             name: name.to_owned(),
+            schema: None,
+            kind: Relkind::Table,
             columns: std::iter::once("id")
                 .chain(columns.iter().copied())
                 .map(|c| Column {
@@ -940,6 +984,7 @@ mod tests {
             primary_key: vec!["id".to_owned()],
             uniques: Vec::new(),
             foreign_keys: Vec::new(),
+            left_out: Vec::new(),
         }
     }
 
@@ -1060,7 +1105,7 @@ mod tests {
     }
 
     #[test]
-    fn keys_of_every_integer_width_are_served_but_mediumint() {
+    fn keys_of_every_integer_width_are_served_others_read_only() {
         for ty in [
             ColumnType::TinyInteger,
             ColumnType::SmallInteger,
@@ -1079,19 +1124,14 @@ mod tests {
                 "{ty:?}"
             );
         }
-        for (ty, why) in [
-            (
-                ColumnType::custom("mediumint(9)"),
-                "24-bit integer (MEDIUMINT)",
-            ),
-            (ColumnType::Double, "not an integer, text or UUID"),
-        ] {
-            let mut keyed = table("keys", &[]);
-            keyed.columns[0].ty = Some(ty.clone());
-            let plan = plan(&[keyed], &Filter::default());
-            let reason = reason(&plan, "keys");
-            assert!(reason.contains(why), "{ty:?}: {reason}");
-        }
+        // A key hasone's ids do not take: served, read-only.
+        let mut keyed = table("keys", &[]);
+        keyed.columns[0].ty = Some(ColumnType::Double);
+        let plan = plan(&[keyed], &Filter::default());
+        assert_eq!(served(&plan), ["keys"]);
+        let why = plan.tables[0].read_only.as_deref().unwrap_or_default();
+        assert!(why.contains("not an integer, text or UUID"), "{why}");
+        assert_eq!(plan.tables[0].nominal_key, None);
     }
 
     #[test]
@@ -1176,6 +1216,7 @@ mod tests {
         };
         for ty in [
             ColumnType::String(StringLen::None),
+            ColumnType::Array(sea_orm::sea_query::RcOrArc::new(ColumnType::Integer)),
             ColumnType::Year,
             ColumnType::Money(None),
             ColumnType::JsonBinary,
@@ -1186,16 +1227,17 @@ mod tests {
             let mut typed = table("typed", &["value"]);
             typed.columns[1].ty = Some(ty.clone());
             let plan = plan(&[typed], &Filter::default());
+            // Never a reason to skip the table: a type the library does not
+            // serve is read as text (and money, which sqlx reads otherwise).
+            assert_eq!(served(&plan), ["typed"], "{ty:?}");
+            assert_eq!(plan.tables[0].read_only, None, "{ty:?}");
+            let as_text = !plan.tables[0].text_columns.is_empty();
             let library = ColumnKind::of(&ty);
-            match library {
-                ColumnKind::Other => {
-                    assert!(
-                        reason(&plan, "typed").contains("unsupported type"),
-                        "{ty:?}: {library:?}"
-                    )
-                }
-                _ => assert_eq!(served(&plan), ["typed"], "{ty:?}: {library:?}"),
-            }
+            assert_eq!(
+                as_text,
+                matches!(library, ColumnKind::Other) || matches!(ty, ColumnType::Money(_)),
+                "{ty:?}: {library:?}"
+            );
         }
     }
 

@@ -10,9 +10,11 @@
 //! reaches the generated files through [`names`].
 
 pub mod analyse;
+pub mod codegen;
 pub mod discover;
 pub mod model;
 pub mod names;
+pub mod types;
 pub mod write;
 
 use std::collections::BTreeMap;
@@ -65,9 +67,13 @@ pub struct GenerateArgs {
     #[arg(long)]
     pub out: PathBuf,
 
-    /// The PostgreSQL schema to read.
-    #[arg(long, default_value = "public")]
-    pub database_schema: String,
+    /// The PostgreSQL schemas to read, comma separated.
+    #[arg(long, value_delimiter = ',', default_value = "public")]
+    pub database_schema: Vec<String>,
+
+    /// Read every PostgreSQL schema but the system's.
+    #[arg(long, conflicts_with = "database_schema")]
+    pub all_schemas: bool,
 
     /// Only these tables, comma separated.
     #[arg(long, value_delimiter = ',')]
@@ -104,8 +110,22 @@ pub struct Outcome {
 
 /// Reads the database and writes (or checks) the project.
 pub async fn run(args: &GenerateArgs) -> Result<Outcome, Error> {
-    let statements = discover::tables(&args.database_url, &args.database_schema).await?;
-    let tables: Vec<model::Table> = statements.iter().filter_map(model::Table::of).collect();
+    let schemas = if args.all_schemas {
+        discover::Schemas::All
+    } else {
+        discover::Schemas::Named(args.database_schema.clone())
+    };
+    let backend = discover::Backend::of(&args.database_url)?;
+    let mut discovered = discover::tables(&args.database_url, &schemas).await?;
+    let mut tables: Vec<model::Table> = Vec::with_capacity(discovered.len());
+    for found in &mut discovered {
+        let (statement, left_out) = types::normalise(&found.statement, backend);
+        found.statement = statement;
+        if let Some(table) = model::Table::discovered(found) {
+            tables.push(model::Table { left_out, ..table });
+        }
+    }
+    let statements: Vec<_> = discovered.into_iter().map(|d| d.statement).collect();
     let filter = Filter {
         include: args.tables.clone(),
         skip: args.skip_tables.clone(),

@@ -4,11 +4,17 @@
 
 use sea_orm::sea_query::{ColumnType, ForeignKeyAction, TableCreateStatement};
 
+use crate::discover::{Discovered, Relkind};
+
 /// A table as discovered.
 #[derive(Clone, Debug)]
 pub struct Table {
     /// The table's name.
     pub name: String,
+    /// Its database schema (PostgreSQL), `None` elsewhere.
+    pub schema: Option<String>,
+    /// A table, a view, ...
+    pub kind: Relkind,
     /// Its columns, in order.
     pub columns: Vec<Column>,
     /// The primary key's columns (empty: none).
@@ -17,6 +23,9 @@ pub struct Table {
     pub uniques: Vec<Vec<String>>,
     /// Its foreign keys.
     pub foreign_keys: Vec<ForeignKey>,
+    /// Columns the entity leaves out, with their type: those hasone cannot
+    /// read even as text.
+    pub left_out: Vec<(String, String)>,
 }
 
 /// A column as discovered.
@@ -47,7 +56,17 @@ pub struct ForeignKey {
 }
 
 impl Table {
-    /// Reads a table out of its create statement.
+    /// Reads a discovered table.
+    pub fn discovered(discovered: &Discovered) -> Option<Table> {
+        Table::of(&discovered.statement).map(|table| Table {
+            schema: discovered.schema.clone(),
+            kind: discovered.kind,
+            ..table
+        })
+    }
+
+    /// Reads a table out of its create statement (a table of the default
+    /// schema).
     pub fn of(statement: &TableCreateStatement) -> Option<Table> {
         let name = statement.get_table_name()?.sea_orm_table().to_string();
         let mut primary_key = Vec::new();
@@ -100,10 +119,13 @@ impl Table {
         uniques.sort();
         Some(Table {
             name,
+            schema: None,
+            kind: Relkind::Table,
             columns,
             primary_key,
             uniques,
             foreign_keys,
+            left_out: Vec::new(),
         })
     }
 

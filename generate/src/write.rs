@@ -19,9 +19,10 @@ use sea_orm_codegen::{
     EntityWriterContext, WithPrelude, WithSerde,
 };
 
-use crate::Error;
-use crate::analyse::{Kind, OnDelete, Plan};
+use crate::analyse::{Kind, OnDelete, Plan, TablePlan};
+use crate::discover::Backend;
 use crate::names::{self, code};
+use crate::{Error, codegen};
 
 /// Where the generated project finds hasone, relative to its own folder.
 #[derive(Clone, Debug)]
@@ -69,15 +70,38 @@ pub fn files(input: &Input) -> Result<BTreeMap<String, String>, Error> {
 fn entities(input: &Input) -> Result<Vec<(String, String)>, Error> {
     let served: Vec<&str> = input.plan.tables.iter().map(|t| t.name.as_str()).collect();
     let related = codegen_relations(&served);
+    let name_of = |s: &TableCreateStatement| {
+        s.get_table_name()
+            .map(|n| n.sea_orm_table().to_string())
+            .unwrap_or_default()
+    };
+    let plan_of = |s: &TableCreateStatement| {
+        let name = name_of(s);
+        input.plan.tables.iter().find(|t| t.name == name)
+    };
     let statements: Vec<TableCreateStatement> = input
         .statements
         .iter()
-        .filter(|s| {
-            s.get_table_name()
-                .is_some_and(|n| served.contains(&n.sea_orm_table().to_string().as_str()))
+        .filter_map(|s| {
+            Some(codegen::prepare(
+                &keep_foreign_keys(s, &related),
+                plan_of(s)?,
+            ))
         })
-        .map(|s| keep_foreign_keys(s, &related))
         .collect();
+    // Whether a table's nominal key is nullable: its field a `NullableKey`.
+    let nullable_key: BTreeMap<String, bool> = statements
+        .iter()
+        .filter_map(|s| {
+            let key = plan_of(s)?.nominal_key.as_ref()?;
+            let column = s
+                .get_columns()
+                .iter()
+                .find(|c| c.get_column_name() == *key)?;
+            Some((name_of(s), column.get_column_spec().nullable != Some(false)))
+        })
+        .collect();
+    let backend = Backend::of(input.url)?;
     let context = EntityWriterContext::new(
         EntityFormat::Compact,
         WithPrelude::None,
@@ -123,25 +147,36 @@ fn entities(input: &Input) -> Result<Vec<(String, String)>, Error> {
     .map_err(|e| Error::Codegen(names::plain(&e.to_string())))?;
     // sea-orm-codegen names a file after the table in snake case, and
     // declares its module escaped: `self.rs` for `pub mod self_;`.
-    let file_of: BTreeMap<String, String> = input
+    let file_of: BTreeMap<String, (String, &TablePlan)> = input
         .plan
         .tables
         .iter()
         .map(|t| {
             (
                 format!("{}.rs", t.name.to_snake_case()),
-                names::module_file(&t.module),
+                (names::module_file(&t.module), t),
             )
         })
         .collect();
-    Ok(output
+    output
         .files
         .into_iter()
         .map(|f| match file_of.get(&f.name) {
-            Some(file) => (file.clone(), f.content),
-            None => (f.name, f.content),
+            Some((file, table)) => {
+                let nullable = nullable_key.get(&table.name).copied().unwrap_or(false);
+                codegen::finish(&f.content, table, nullable, backend)
+                    .map(|content| (file.clone(), content))
+                    .map_err(|why| {
+                        Error::Codegen(format!(
+                            "the entity of {}: {}",
+                            code(&table.name),
+                            names::plain(&why)
+                        ))
+                    })
+            }
+            None => Ok((f.name, f.content)),
         })
-        .collect())
+        .collect()
 }
 
 /// The served tables whose foreign keys among each other sea-orm-codegen
@@ -345,14 +380,23 @@ fn associations_rs(input: &Input) -> String {
 fn main_rs(input: &Input) -> String {
     let mut registry = String::new();
     for t in &input.plan.tables {
-        let _ = write!(
-            registry,
-            "\n                .entity(Exposed::<entities::{}::Entity>::new({}).queries({}, {}))",
-            t.module,
-            names::rust_str(&t.type_name),
-            names::rust_str(&t.single),
-            names::rust_str(&t.list)
-        );
+        let _ = match t.read_only {
+            Some(_) => write!(
+                registry,
+                "\n                .read_only(Exposed::<entities::{}::Entity>::new({}).list({}))",
+                t.module,
+                names::rust_str(&t.type_name),
+                names::rust_str(&t.list)
+            ),
+            None => write!(
+                registry,
+                "\n                .entity(Exposed::<entities::{}::Entity>::new({}).queries({}, {}))",
+                t.module,
+                names::rust_str(&t.type_name),
+                names::rust_str(&t.single),
+                names::rust_str(&t.list)
+            ),
+        };
     }
     for r in &input.plan.relations {
         let _ = write!(
@@ -361,7 +405,7 @@ fn main_rs(input: &Input) -> String {
             r.constant
         );
     }
-    let tab = match input.plan.tables.first() {
+    let tab = match input.plan.tables.iter().find(|t| t.read_only.is_none()) {
         Some(t) => {
             let nested: String = input
                 .plan
@@ -498,6 +542,38 @@ pub fn report(plan: &Plan) -> String {
     for (what, why) in &plan.skipped_relations {
         row(&mut out, [what, "–", &format!("skipped: {why}")]);
     }
+    for t in &plan.tables {
+        if let Some(why) = &t.read_only {
+            row(
+                &mut out,
+                [
+                    &format!("table {}", code(&t.name)),
+                    &code(&t.type_name),
+                    &format!("served read-only: {why}"),
+                ],
+            );
+        }
+        for (column, ty) in &t.text_columns {
+            row(
+                &mut out,
+                [
+                    &format!("column {}", code(&format!("{}.{column}", t.name))),
+                    &code(&format!("{}.{}", t.type_name, names::graphql_field(column))),
+                    &format!("read-only text: {} is not served as a type yet", code(ty)),
+                ],
+            );
+        }
+        for (column, ty) in &t.left_out {
+            row(
+                &mut out,
+                [
+                    &format!("column {}", code(&format!("{}.{column}", t.name))),
+                    "–",
+                    &format!("left out: the database cannot cast {} to text", code(ty)),
+                ],
+            );
+        }
+    }
     for (table, why) in &plan.skipped_tables {
         row(
             &mut out,
@@ -516,10 +592,11 @@ pub fn report(plan: &Plan) -> String {
 /// The report's last line: tables served, tables skipped, one-to-one
 /// relations found (and skipped).
 pub fn counts(plan: &Plan) -> String {
+    let read_only = plan.tables.iter().filter(|t| t.read_only.is_some()).count();
     format!(
-        "{} served (read-write {}, read-only 0), {} skipped; {} one-to-one relations served, {} skipped\n",
+        "{} served (read-write {}, read-only {read_only}), {} skipped; {} one-to-one relations served, {} skipped\n",
         count(plan.tables.len(), "table"),
-        plan.tables.len(),
+        plan.tables.len() - read_only,
         plan.skipped_tables.len(),
         plan.relations.len(),
         plan.skipped_relations.len(),
@@ -544,13 +621,21 @@ fn readme(input: &Input) -> String {
             .iter()
             .map(|t| format!(
                 "- {}\n",
-                names::markdown(&format!(
-                    "{}: {}, {}, {}",
-                    code(&t.name),
-                    code(&t.type_name),
-                    code(&format!("{}(id:)", t.single)),
-                    code(&format!("{}(first:, after:)", t.list))
-                ))
+                names::markdown(&match &t.read_only {
+                    None => format!(
+                        "{}: {}, {}, {}",
+                        code(&t.name),
+                        code(&t.type_name),
+                        code(&format!("{}(id:)", t.single)),
+                        code(&format!("{}(first:, after:)", t.list))
+                    ),
+                    Some(why) => format!(
+                        "{}: {}, {} (read-only: {why})",
+                        code(&t.name),
+                        code(&t.type_name),
+                        code(&format!("{}(first:, after:)", t.list))
+                    ),
+                })
             ))
             .collect::<String>(),
         report = report(input.plan),
@@ -698,6 +783,10 @@ mod tests {
             type_name: "Fa".to_owned(),
             single: "fa".to_owned(),
             list: "fas".to_owned(),
+            read_only: None,
+            nominal_key: None,
+            text_columns: Vec::new(),
+            left_out: Vec::new(),
         });
         match generate(&statements, &plan) {
             Err(Error::Codegen(message)) => {

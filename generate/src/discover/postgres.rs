@@ -282,7 +282,17 @@ fn column(row: &PgRow) -> Result<(i64, sea_schema::postgres::def::ColumnInfo), E
         result.udt_name_regtype.as_deref(),
         row.try_get("enum_values")?,
     );
-    Ok((row.try_get("rel")?, result.parse(&enums)))
+    let mut info = result.parse(&enums);
+    // sea-schema writes `time with time zone` as `time`, which sqlx
+    // cannot read into the `NaiveTime` sea-orm-codegen writes for it: a
+    // type of its own, read as text.
+    if matches!(
+        info.col_type,
+        sea_schema::postgres::def::Type::TimeWithTimeZone(_)
+    ) {
+        info.col_type = sea_schema::postgres::def::Type::Unknown("timetz".to_owned());
+    }
+    Ok((row.try_get("rel")?, info))
 }
 
 /// The enum map sea-schema's parser looks a column's type up in: the

@@ -58,6 +58,24 @@ CREATE TABLE audit_log (
     message VARCHAR(255) NOT NULL,
     logged_at VARCHAR(32) NOT NULL
 );
+-- Types hasone serves as read-only text; a MEDIUMINT key.
+CREATE TABLE gadgets (
+    id MEDIUMINT UNSIGNED AUTO_INCREMENT PRIMARY KEY,
+    name VARCHAR(64) NOT NULL,
+    sizes SET('s', 'm', 'l') NULL,
+    flags BIT(4) NULL,
+    spot POINT NULL,
+    stock MEDIUMINT NULL
+);
+-- A composite primary key: served read-only.
+CREATE TABLE shelf_slots (
+    shelf INT NOT NULL,
+    slot INT NOT NULL,
+    label VARCHAR(32),
+    PRIMARY KEY (shelf, slot)
+);
+-- A view: read-only.
+CREATE VIEW customer_names AS SELECT id, name FROM customers;
 
 INSERT INTO customers (id, name) VALUES (1, 'Ada'), (2, 'Grace'), (3, 'Edsger');
 INSERT INTO customer_profiles (id, customer_id, bio, rating) VALUES (1, 1, 'first', 'PG-13'), (2, NULL, 'spare', NULL);
@@ -68,3 +86,5 @@ INSERT INTO employees (id, name, mentor_id) VALUES (1, 'Barbara', NULL), (2, 'Ke
 INSERT INTO stores (id, region, code, manager_id, deputy_id) VALUES (1, 'north', 'n1', 1, 2), (2, 'south', 's1', 3, NULL);
 INSERT INTO store_audits (id, region, code, passed) VALUES (1, 'north', 'n1', TRUE);
 INSERT INTO audit_log (message, logged_at) VALUES ('created', '2026-12-01');
+INSERT INTO gadgets (id, name, sizes, flags, spot, stock) VALUES (1, 'lamp', 's,l', b'1010', POINT(1, 2), -4), (2, 'bare', NULL, NULL, NULL, NULL);
+INSERT INTO shelf_slots (shelf, slot, label) VALUES (1, 1, 'top'), (1, 2, NULL), (2, 1, 'low');

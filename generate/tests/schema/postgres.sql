@@ -50,6 +50,42 @@ CREATE TABLE audit_log (
     message TEXT NOT NULL,
     logged_at TEXT NOT NULL
 );
+-- Types hasone serves as read-only text, a domain with a CHECK.
+CREATE DOMAIN positive_int AS INTEGER CHECK (VALUE > 0);
+CREATE TABLE gadgets (
+    id SERIAL PRIMARY KEY,
+    name TEXT NOT NULL,
+    warranty INTERVAL,
+    ip INET,
+    net CIDR,
+    mac MACADDR,
+    tags TEXT[],
+    scores INTEGER[],
+    spec XML,
+    price MONEY,
+    flags BIT(4),
+    words TSVECTOR,
+    spot POINT,
+    stock positive_int,
+    opens TIMETZ
+);
+-- A composite primary key: served read-only.
+CREATE TABLE shelf_slots (
+    shelf INTEGER NOT NULL,
+    slot INTEGER NOT NULL,
+    label TEXT,
+    PRIMARY KEY (shelf, slot)
+);
+-- A view and a materialized view: read-only.
+CREATE VIEW customer_names AS SELECT id, name FROM customers;
+-- A partitioned table: served once, read-write; its partitions are not
+-- tables of their own.
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    note TEXT NOT NULL
+) PARTITION BY RANGE (id);
+CREATE TABLE events_low PARTITION OF events FOR VALUES FROM (0) TO (1000);
+CREATE TABLE events_high PARTITION OF events FOR VALUES FROM (1000) TO (1000000);
 
 INSERT INTO customers (id, name) VALUES (1, 'Ada'), (2, 'Grace'), (3, 'Edsger');
 INSERT INTO customer_profiles (id, customer_id, bio, rating) VALUES (1, 1, 'first', 'PG-13'), (2, NULL, 'spare', NULL);
@@ -60,4 +96,10 @@ INSERT INTO employees (id, name, mentor_id) VALUES (1, 'Barbara', NULL), (2, 'Ke
 INSERT INTO stores (id, region, code, manager_id, deputy_id) VALUES (1, 'north', 'n1', 1, 2), (2, 'south', 's1', 3, NULL);
 INSERT INTO store_audits (id, region, code, passed) VALUES (1, 'north', 'n1', TRUE);
 INSERT INTO audit_log (message, logged_at) VALUES ('created', '2026-12-01');
-SELECT setval(pg_get_serial_sequence(t, 'id'), 100) FROM unnest(ARRAY['customers', 'customer_profiles', 'carts', 'orders', 'employees', 'stores', 'store_audits']) AS t;
+INSERT INTO gadgets (id, name, warranty, ip, net, mac, tags, scores, spec, price, flags, words, spot, stock, opens) VALUES
+    (1, 'lamp', '1 year 2 mons', '192.168.0.1', '10.0.0.0/8', '08:00:2b:01:02:03', ARRAY['a', NULL, 'b c'], ARRAY[1, NULL, 3], '<spec size="2"/>', 12.5, B'1010', 'quick fox', '(1,2)', 4, '08:30:00+02'),
+    (2, 'bare', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+INSERT INTO shelf_slots (shelf, slot, label) VALUES (1, 1, 'top'), (1, 2, NULL), (2, 1, 'low');
+INSERT INTO events (id, note) VALUES (1, 'early'), (5000, 'late');
+CREATE MATERIALIZED VIEW order_totals AS SELECT customer_id, SUM(total) AS total FROM orders GROUP BY customer_id;
+SELECT setval(pg_get_serial_sequence(t, 'id'), 100) FROM unnest(ARRAY['customers', 'customer_profiles', 'carts', 'orders', 'employees', 'stores', 'store_audits', 'gadgets']) AS t;

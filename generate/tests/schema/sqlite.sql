@@ -55,6 +55,15 @@ CREATE TABLE audit_log (
     message TEXT NOT NULL,
     logged_at TEXT NOT NULL
 );
+-- A composite primary key: served read-only.
+CREATE TABLE shelf_slots (
+    shelf INTEGER NOT NULL,
+    slot INTEGER NOT NULL,
+    label TEXT,
+    PRIMARY KEY (shelf, slot)
+);
+-- A view: read-only.
+CREATE VIEW customer_names AS SELECT id, name FROM customers;
 
 INSERT INTO customers (id, name) VALUES (1, 'Ada'), (2, 'Grace'), (3, 'Edsger');
 INSERT INTO customer_profiles (id, customer_id, bio) VALUES (1, 1, 'first'), (2, NULL, 'spare');
@@ -65,3 +74,4 @@ INSERT INTO employees (id, name, mentor_id) VALUES (1, 'Barbara', NULL), (2, 'Ke
 INSERT INTO stores (id, region, code, manager_id, deputy_id) VALUES (1, 'north', 'n1', 1, 2), (2, 'south', 's1', 3, NULL);
 INSERT INTO store_audits (id, region, code, passed) VALUES (1, 'north', 'n1', 1);
 INSERT INTO audit_log (message, logged_at) VALUES ('created', '2026-12-01');
+INSERT INTO shelf_slots (shelf, slot, label) VALUES (1, 1, 'top'), (1, 2, NULL), (2, 1, 'low');

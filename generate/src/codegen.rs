@@ -1,0 +1,101 @@
+//! What `generate` changes in sea-orm-codegen's input and output, where
+//! its entities would not serve a table as hasone does:
+//!
+//! - a table without a primary key (a view) gets a nominal one, the column
+//!   the plan names ([`TablePlan::nominal_key`]): SeaORM requires a key;
+//!   where that column is nullable its field is a `hasone::NullableKey<T>`
+//!   (an `Option` cannot be a key);
+//! - a column read as text (`custom("…")`, see [`crate::types`]):
+//!   sea-orm-codegen writes it `ignore`d, a field SeaORM never reads; it is
+//!   a column here, read through a cast to the backend's text type.
+//!
+//! The output is edited as the token text sea-orm-codegen writes, on the
+//! exact token sequences its writer makes (`compact.rs`, `column.rs`), and
+//! checked by the tests below and by building every generated project.
+
+use sea_orm::sea_query::{Table, TableCreateStatement};
+
+use crate::analyse::TablePlan;
+use crate::discover::Backend;
+use crate::{names, types};
+
+/// `statement` as sea-orm-codegen gets it: with the nominal key marked.
+pub fn prepare(statement: &TableCreateStatement, table: &TablePlan) -> TableCreateStatement {
+    let Some(key) = &table.nominal_key else {
+        return statement.clone();
+    };
+    let mut out = Table::create();
+    if let Some(name) = statement.get_table_name() {
+        out.table(name.clone());
+    }
+    if let Some(comment) = statement.get_comment() {
+        out.comment(comment.clone());
+    }
+    for column in statement.get_columns() {
+        let mut column = column.clone();
+        if column.get_column_name() == *key {
+            column.primary_key();
+        }
+        out.col(column);
+    }
+    for index in statement.get_indexes() {
+        out.index(&mut index.clone());
+    }
+    for fk in statement.get_foreign_key_create_stmts() {
+        out.foreign_key(&mut fk.clone());
+    }
+    out.to_owned()
+}
+
+/// The entity file sea-orm-codegen wrote for `table`, finished: its text
+/// columns read through a cast, a nullable nominal key typed
+/// `NullableKey`. `Err` when a token sequence it must change is not there
+/// (sea-orm-codegen writes otherwise than it did).
+pub fn finish(
+    content: &str,
+    table: &TablePlan,
+    nullable_key: bool,
+    backend: Backend,
+) -> Result<String, String> {
+    let mut content = content.to_owned();
+    if !table.text_columns.is_empty() {
+        let ignored = "ignore , column_type = \"custom(";
+        let cast = format!("select_as = \"{}\"", types::text_cast(backend));
+        let count = content.matches(ignored).count();
+        if count != table.text_columns.len() {
+            return Err(format!(
+                "{} columns read as text, {count} written as such",
+                table.text_columns.len()
+            ));
+        }
+        content = content
+            .replace(ignored, "column_type = \"custom(")
+            .replace("select_as = \"text\"", &cast);
+    }
+    if let (Some(key), true) = (&table.nominal_key, nullable_key) {
+        let field = names::field(key)?;
+        let declared = format!("pub {field} : Option <");
+        let at = content
+            .find(&declared)
+            .ok_or_else(|| format!("no field {declared:?}"))?;
+        let attribute = "primary_key , auto_increment = false";
+        let attr_at = content[..at]
+            .rfind(attribute)
+            .ok_or_else(|| format!("no {attribute:?} before {declared:?}"))?;
+        let end = attr_at + attribute.len();
+        let field_type = format!("pub {field} : hasone :: NullableKey <");
+        // sea-orm-codegen writes `nullable` itself after a `column_type`.
+        let nullable = if content[end..at].contains("nullable") {
+            ""
+        } else {
+            " , nullable"
+        };
+        content = format!(
+            "{}{attribute}{nullable}{}{field_type}{}",
+            &content[..attr_at],
+            &content[end..at],
+            &content[at + declared.len()..]
+        );
+    }
+    Ok(content)
+}
