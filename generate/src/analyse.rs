@@ -76,6 +76,9 @@ pub struct TablePlan {
     /// Its columns the entity leaves out (hasone cannot read them even as
     /// text): the column and the database type.
     pub left_out: Vec<(String, String)>,
+    /// The PostgreSQL schema it is in, when not `public` (its entity names
+    /// it: `schema_name`).
+    pub schema: Option<String>,
 }
 
 /// How a one-to-one foreign key behaves.
@@ -412,7 +415,16 @@ pub fn plan(tables: &[Table], filter: &Filter) -> Plan {
     // are made (snake case: `user_profiles` before `UserProfiles`, `self`
     // before `Self`) has them.
     let mut order: Vec<&Table> = tables.iter().filter(|t| filter.admits(&t.name)).collect();
-    order.sort_by_key(|t| (t.name.to_snake_case() != t.name, &t.name));
+    // Of two tables of one name in two schemas, `public`'s (else the
+    // first schema by name) is served.
+    order.sort_by_key(|t| {
+        (
+            t.name.to_snake_case() != t.name,
+            &t.name,
+            t.schema.as_deref().is_some_and(|s| s != "public"),
+            &t.schema,
+        )
+    });
     // The database enums of the served tables: Rust type → (database
     // name, values); sea-orm-codegen writes one type per name.
     let mut enums: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
@@ -432,6 +444,16 @@ pub fn plan(tables: &[Table], filter: &Filter) -> Plan {
                 continue;
             }
         };
+        if let Some(other) = served.get(table.name.as_str()) {
+            plan.skipped_tables.push((
+                table.name.clone(),
+                format!(
+                    "a table of that name is served from schema {}: names are not qualified by schema yet",
+                    code(other.schema.as_deref().unwrap_or_default())
+                ),
+            ));
+            continue;
+        }
         if let Some(other) = modules.get(&names.module) {
             plan.skipped_tables.push((
                 table.name.clone(),
@@ -524,6 +546,7 @@ pub fn plan(tables: &[Table], filter: &Filter) -> Plan {
             nominal_key,
             text_columns,
             left_out: table.left_out.clone(),
+            schema: table.schema.clone().filter(|s| s != "public"),
         });
     }
     plan.tables.sort_by(|a, b| a.name.cmp(&b.name));

@@ -5,6 +5,8 @@
 //!   the plan names ([`TablePlan::nominal_key`]): SeaORM requires a key;
 //!   where that column is nullable its field is a `hasone::NullableKey<T>`
 //!   (an `Option` cannot be a key);
+//! - a table of a PostgreSQL schema other than `public`: its entity names
+//!   the schema (`schema_name`);
 //! - a column read as text (`custom("…")`, see [`crate::types`]):
 //!   sea-orm-codegen writes it `ignore`d, a field SeaORM never reads; it is
 //!   a column here, read through a cast to the backend's text type.
@@ -58,6 +60,16 @@ pub fn finish(
     backend: Backend,
 ) -> Result<String, String> {
     let mut content = content.to_owned();
+    if let Some(schema) = &table.schema {
+        let name = "table_name = ";
+        if content.matches(name).count() != 1 {
+            return Err(format!("not one {name:?}"));
+        }
+        content = content.replace(
+            name,
+            &format!("schema_name = {} , {name}", names::rust_str(schema)),
+        );
+    }
     if !table.text_columns.is_empty() {
         let ignored = "ignore , column_type = \"custom(";
         let cast = format!("select_as = \"{}\"", types::text_cast(backend));

@@ -787,6 +787,7 @@ mod tests {
             nominal_key: None,
             text_columns: Vec::new(),
             left_out: Vec::new(),
+            schema: None,
         });
         match generate(&statements, &plan) {
             Err(Error::Codegen(message)) => {

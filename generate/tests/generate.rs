@@ -412,6 +412,70 @@ async fn generate_build_and_serve(backend: Backend, url: String) {
     if backend != Backend::Sqlite {
         text_columns(&served, backend, &url).await;
     }
+    drop(served);
+    if backend == Backend::Postgres {
+        two_schemas(&args, &url).await;
+    }
+}
+
+/// `--database-schema public,billing`: `billing.accounts` is served (its
+/// entity names its schema) with its one-to-one to `public.customers`;
+/// `billing.orders` is skipped, `public` has an `orders`.
+async fn two_schemas(args: &GenerateArgs, url: &str) {
+    let args = GenerateArgs {
+        out: args.out.with_file_name("generated-postgres-schemas"),
+        name: Some("generated-postgres-schemas".to_owned()),
+        database_schema: vec!["public".to_owned(), "billing".to_owned()],
+        ..args.clone()
+    };
+    let _ = std::fs::remove_dir_all(&args.out);
+    let outcome = run(&args).await.expect("generate");
+    let plan = &outcome.plan;
+    let accounts = plan
+        .tables
+        .iter()
+        .find(|t| t.name == "accounts")
+        .unwrap_or_else(|| panic!("{plan:?}"));
+    assert_eq!(accounts.schema.as_deref(), Some("billing"));
+    assert!(
+        plan.skipped_tables
+            .iter()
+            .any(|(t, why)| t == "orders" && why.contains("schema `public`")),
+        "{:?}",
+        plan.skipped_tables
+    );
+    assert!(
+        plan.relations
+            .iter()
+            .any(|r| r.source == "customers" && r.target == "accounts" && r.field == "account"),
+        "{}",
+        hasone_generate::write::report(plan)
+    );
+    let entity =
+        std::fs::read_to_string(args.out.join("src/entities/accounts.rs")).expect("entity");
+    assert!(entity.contains("schema_name = \"billing\""), "{entity}");
+    let served = check_build_and_serve(&args, Backend::Postgres, url).await;
+    let (d, statements) = served
+        .data(
+            "schemas",
+            "{ customers(first: 3) { edges { node { name account { balance customer { name } } } } } }",
+        )
+        .await;
+    assert_eq!(
+        d["customers"]["edges"][1]["node"],
+        json!({ "name": "Grace", "account": { "balance": 40, "customer": { "name": "Grace" } } })
+    );
+    assert_eq!(statements, 2, "page + account");
+    let (d, _) = served
+        .data(
+            "schemas-create",
+            "mutation { createCustomerAccount(customerId: \"3\", input: { balance: 5 }) { account { balance customer { name } } } }",
+        )
+        .await;
+    assert_eq!(
+        d["createCustomerAccount"]["account"],
+        json!({ "balance": 5, "customer": { "name": "Edsger" } })
+    );
 }
 
 /// The rows of a read-only table, as SQL reads them (each column as text).

@@ -86,6 +86,18 @@ CREATE TABLE events (
 ) PARTITION BY RANGE (id);
 CREATE TABLE events_low PARTITION OF events FOR VALUES FROM (0) TO (1000);
 CREATE TABLE events_high PARTITION OF events FOR VALUES FROM (1000) TO (1000000);
+-- A second schema, read with `--database-schema public,billing`: a
+-- one-to-one to `public.customers`, and a table name `public` has too.
+CREATE SCHEMA billing;
+CREATE TABLE billing.accounts (
+    id SERIAL PRIMARY KEY,
+    customer_id INTEGER UNIQUE REFERENCES public.customers (id) ON DELETE SET NULL,
+    balance INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE billing.orders (
+    id SERIAL PRIMARY KEY,
+    amount INTEGER NOT NULL
+);
 
 INSERT INTO customers (id, name) VALUES (1, 'Ada'), (2, 'Grace'), (3, 'Edsger');
 INSERT INTO customer_profiles (id, customer_id, bio, rating) VALUES (1, 1, 'first', 'PG-13'), (2, NULL, 'spare', NULL);
@@ -99,6 +111,8 @@ INSERT INTO audit_log (message, logged_at) VALUES ('created', '2026-12-01');
 INSERT INTO gadgets (id, name, warranty, ip, net, mac, tags, scores, spec, price, flags, words, spot, stock, opens) VALUES
     (1, 'lamp', '1 year 2 mons', '192.168.0.1', '10.0.0.0/8', '08:00:2b:01:02:03', ARRAY['a', NULL, 'b c'], ARRAY[1, NULL, 3], '<spec size="2"/>', 12.5, B'1010', 'quick fox', '(1,2)', 4, '08:30:00+02'),
     (2, 'bare', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+INSERT INTO billing.accounts (id, customer_id, balance) VALUES (1, 2, 40), (2, NULL, 0);
+SELECT setval('billing.accounts_id_seq', 100);
 INSERT INTO shelf_slots (shelf, slot, label) VALUES (1, 1, 'top'), (1, 2, NULL), (2, 1, 'low');
 INSERT INTO events (id, note) VALUES (1, 'early'), (5000, 'late');
 CREATE MATERIALIZED VIEW order_totals AS SELECT customer_id, SUM(total) AS total FROM orders GROUP BY customer_id;
