@@ -1,11 +1,11 @@
 //! Times schema discovery (`bench/discovery.sh` runs it):
 //!
 //! ```sh
-//! cargo run --release -p hasone-generate --example discover -- URL [SCHEMAS|--all-schemas] [--sea-schema]
+//! cargo run --release -p hasone-generate --example discover -- URL [SCHEMAS|--all-schemas] [--sea-schema] [--print]
 //! ```
 //!
 //! Prints one line: `relations=N tables=T views=V materialized=M
-//! partitioned=P seconds=S`. `SCHEMAS` is a comma separated list of
+//! partitioned=P seconds=S`, after every statement as SQL with `--print`. `SCHEMAS` is a comma separated list of
 //! PostgreSQL schemas (default `public`). `--sea-schema` times sea-schema's
 //! `SchemaDiscovery` instead (the discovery `hasone generate` used before:
 //! base tables of one schema; on PostgreSQL the first named schema), for
@@ -24,6 +24,7 @@ async fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let sea_schema = args.iter().any(|a| a == "--sea-schema");
+    let print = args.iter().any(|a| a == "--print");
     let schemas = if args.iter().any(|a| a == "--all-schemas") {
         Schemas::All
     } else {
@@ -40,7 +41,12 @@ async fn main() -> ExitCode {
     } else {
         discover::tables(url, &schemas)
             .await
-            .map(|found| counts(found.iter().map(|d| d.kind)))
+            .map(|found| {
+                if print {
+                    print_all(url, &found);
+                }
+                counts(found.iter().map(|d| d.kind))
+            })
             .map_err(|e| e.to_string())
     };
     match result {
@@ -52,6 +58,19 @@ async fn main() -> ExitCode {
             eprintln!("discover: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Prints every statement as SQL of the URL's backend, with its kind.
+fn print_all(url: &str, found: &[discover::Discovered]) {
+    use sea_orm::sea_query::{MysqlQueryBuilder, PostgresQueryBuilder, SqliteQueryBuilder};
+    for d in found {
+        let sql = match Backend::of(url) {
+            Ok(Backend::Postgres) => d.statement.to_string(PostgresQueryBuilder),
+            Ok(Backend::Mysql) => d.statement.to_string(MysqlQueryBuilder),
+            _ => d.statement.to_string(SqliteQueryBuilder),
+        };
+        println!("-- {:?} {:?}\n{sql};", d.schema, d.kind);
     }
 }
 

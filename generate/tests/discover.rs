@@ -223,6 +223,9 @@ CREATE TABLE accounts (
 -- Neither makes a column unique: partial, and on an expression.
 CREATE UNIQUE INDEX accounts_handle_active ON accounts (handle) WHERE handle <> '';
 CREATE UNIQUE INDEX accounts_lower_email ON accounts (lower(email));
+CREATE UNIQUE INDEX accounts_handle_lower_email ON accounts (handle, lower(email));
+-- Unique by its key column; the included column is no part of it.
+CREATE UNIQUE INDEX accounts_created_at ON accounts (created_at) INCLUDE (handle);
 -- A foreign key to another schema, a shared primary key.
 CREATE TABLE billing.subscriptions (
     account_id bigint PRIMARY KEY REFERENCES public.accounts (id) ON DELETE CASCADE,
@@ -316,8 +319,8 @@ async fn postgres_schemas_kinds_and_keys() {
     assert_eq!(primary_key(accounts), strings(&["id"]));
     assert_eq!(
         uniques(accounts),
-        vec![strings(&["email"])],
-        "partial and expression indexes make nothing unique"
+        vec![strings(&["created_at"]), strings(&["email"])],
+        "partial and expression indexes make nothing unique, included columns are no key"
     );
     assert!(foreign_keys(accounts).is_empty());
 
@@ -835,6 +838,8 @@ CREATE TABLE accounts (
 );
 CREATE UNIQUE INDEX accounts_handle ON accounts (handle);
 CREATE UNIQUE INDEX accounts_nick ON accounts (nick) WHERE nick <> '';
+CREATE UNIQUE INDEX accounts_lower_email ON accounts (lower(email));
+CREATE UNIQUE INDEX accounts_nick_lower_handle ON accounts (nick, lower(handle));
 CREATE TABLE invoices (
     account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     number INTEGER NOT NULL,
@@ -879,7 +884,7 @@ async fn sqlite_tables_views_and_keys() {
     assert_eq!(
         uniques(accounts),
         vec![strings(&["email"]), strings(&["handle"])],
-        "the partial unique index makes nothing unique"
+        "partial and expression indexes make nothing unique"
     );
     let invoices = &find(&found, None, "invoices").statement;
     assert_eq!(primary_key(invoices), strings(&["account_id", "number"]));

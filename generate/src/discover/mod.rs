@@ -159,6 +159,33 @@ mod tests {
     }
 
     #[test]
+    fn relations_sort_by_schema_then_name() {
+        use sea_orm::sea_query::{Alias, Table};
+        let relation = |schema: Option<&str>, name: &str| Discovered {
+            schema: schema.map(str::to_owned),
+            kind: Relkind::Table,
+            statement: Table::create().table(Alias::new(name)).to_owned(),
+        };
+        let mut found = [
+            relation(Some("public"), "a"),
+            relation(Some("billing"), "b"),
+            relation(Some("billing"), "B"),
+            relation(Some("public"), "A"),
+        ];
+        found.sort_by(|a, b| order(a).cmp(&order(b)));
+        let sorted: Vec<(Option<&str>, String)> = found.iter().map(order).collect();
+        assert_eq!(
+            sorted,
+            vec![
+                (Some("billing"), "B".to_owned()),
+                (Some("billing"), "b".to_owned()),
+                (Some("public"), "A".to_owned()),
+                (Some("public"), "a".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
     fn mysql_urls_name_their_database() {
         assert_eq!(database_name("mysql://root@h:3306/shop?x=1"), Some("shop"));
         assert_eq!(database_name("mysql://root@h:3306/"), None);

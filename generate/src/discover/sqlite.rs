@@ -57,10 +57,15 @@ async fn read(pool: &SqlitePool) -> Result<Vec<Discovered>, Error> {
     Ok(found)
 }
 
-/// A table's statement, its generated columns and partial unique indexes
+/// A table's statement, its generated columns, partial unique indexes and
+/// indexes on expressions (sea-schema names an expression's column `""`)
 /// left out.
 fn table_statement(mut table: TableDef) -> TableCreateStatement {
-    table.constraints.retain(|i| !(i.unique && i.partial != 0));
+    table.constraints.retain(|i| {
+        let partial_unique = i.unique && i.partial != 0;
+        let on_expression = i.columns.iter().any(String::is_empty);
+        !partial_unique && !on_expression
+    });
     table.columns.retain(|c| {
         !matches!(
             c.hidden,
@@ -107,4 +112,41 @@ fn view_column(row: &SqliteRow) -> Result<ColumnInfo, Error> {
         primary_key: false,
         hidden: ColumnVisibility::from_hidden(row.try_get::<i8, _>("hidden")?),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_schema::sqlite::def::IndexInfo;
+
+    fn unique(name: &str, columns: &[&str], partial: i64) -> IndexInfo {
+        IndexInfo {
+            r#type: "index".to_owned(),
+            index_name: name.to_owned(),
+            table_name: "t".to_owned(),
+            unique: true,
+            origin: "c".to_owned(),
+            partial,
+            columns: columns.iter().map(|c| (*c).to_owned()).collect(),
+        }
+    }
+
+    #[test]
+    fn partial_and_expression_indexes_are_left_out() {
+        let table = TableDef {
+            name: "t".to_owned(),
+            constraints: vec![
+                unique("plain", &["a"], 0),
+                unique("partial", &["b"], 1),
+                unique("expression", &["c", ""], 0),
+            ],
+            ..TableDef::default()
+        };
+        let names: Vec<Option<String>> = table_statement(table)
+            .get_indexes()
+            .iter()
+            .map(|i| i.get_index_spec().get_name().map(str::to_owned))
+            .collect();
+        assert_eq!(names, vec![Some("plain".to_owned())]);
+    }
 }
