@@ -683,6 +683,33 @@ async fn text_columns(served: &Served, backend: Backend, url: &str) {
         )
         .await;
     assert_eq!(d["createGadget"]["name"], json!("new"));
+    if backend == Backend::Postgres {
+        // A domain is its base type, its CHECK the database's: a value it
+        // refuses is the client's error, and no row is written.
+        let (d, _) = served
+            .data(
+                "domain",
+                "mutation { createGadget(input: { name: \"four\", stock: 4 }) { stock } }",
+            )
+            .await;
+        assert_eq!(d["createGadget"]["stock"], json!(4));
+        assert_eq!(
+            served
+                .code(
+                    "domain-check",
+                    "mutation { createGadget(input: { name: \"neg\", stock: -1 }) { stock } }"
+                )
+                .await,
+            json!("BAD_USER_INPUT")
+        );
+        let rows = sql_rows(
+            url,
+            "SELECT name FROM gadgets WHERE name = 'neg'",
+            &["name"],
+        )
+        .await;
+        assert!(rows.is_empty(), "{rows:?}");
+    }
 }
 
 /// `customer_profiles.rating`, `ENUM ('G', 'PG-13', '1st', 'a b')`.

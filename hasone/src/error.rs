@@ -55,6 +55,10 @@ impl From<DbErr> for Error {
             Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
                 Error::Conflict("the change would violate a foreign key constraint")
             }
+            _ if refused_value(&err) => Error::BadInput(
+                "the database refused a value: a CHECK constraint (a domain's too) or NOT NULL"
+                    .to_owned(),
+            ),
             _ if is_unavailable(&err) => Error::Unavailable(err),
             _ if is_statement_timeout(&err) => Error::Timeout(err),
             _ => Error::Db(err),
@@ -77,6 +81,21 @@ fn sqlx_error(err: &DbErr) -> Option<&sea_orm::sqlx::Error> {
         | DbErr::Conn(RuntimeErr::SqlxError(e)) => Some(e.as_ref()),
         _ => None,
     }
+}
+
+/// Whether `err` is a value the database refused: a `CHECK` constraint
+/// (a PostgreSQL domain's too) or `NOT NULL`. The request's input, not
+/// the server, is at fault.
+fn refused_value(err: &DbErr) -> bool {
+    use sea_orm::sqlx::error::ErrorKind;
+    let Some(db) = database_error(err) else {
+        return false;
+    };
+    // MariaDB's CHECK failure (4025), which sqlx does not classify.
+    matches!(
+        db.kind(),
+        ErrorKind::CheckViolation | ErrorKind::NotNullViolation
+    ) || mysql_number(db) == Some(4025)
 }
 
 /// The MySQL/MariaDB error number of `db`, if it is one.
