@@ -159,10 +159,15 @@ struct Relation {
 }
 
 /// Every table, partitioned table, view and materialized view of
-/// `schemas`.
+/// `schemas`, read in one read-only transaction (one snapshot: a table
+/// created meanwhile is in every query's rows or in none).
 pub(super) async fn discover(url: &str, schemas: &Schemas) -> Result<Vec<Discovered>, Error> {
     let mut conn = PgConnection::connect(url).await?;
-    let result = read(&mut conn, schemas).await;
+    let mut snapshot = conn
+        .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .await?;
+    let result = read(&mut snapshot, schemas).await;
+    snapshot.rollback().await?;
     conn.close().await?;
     result
 }
