@@ -34,6 +34,7 @@ use sea_orm::sea_query::{ColumnType, ForeignKeyAction};
 use crate::discover::Relkind;
 use crate::model::{ForeignKey, Table};
 use crate::names::{self, code, plain};
+use crate::overrides::Overrides;
 use crate::types;
 
 /// What the generated project exposes.
@@ -47,6 +48,8 @@ pub struct Plan {
     pub skipped_tables: Vec<(String, String)>,
     /// Foreign keys that are not associations, with the reason.
     pub skipped_relations: Vec<(String, String)>,
+    /// Overrides that name no table or relation of the database.
+    pub unused_overrides: Vec<String>,
 }
 
 /// A table served as a GraphQL type.
@@ -142,13 +145,16 @@ pub enum OnDelete {
     Cascade,
 }
 
-/// Which tables to read.
+/// Which tables to read (the command line), and what the overrides file
+/// renames and skips.
 #[derive(Debug, Default)]
 pub struct Filter {
     /// Only these (empty: all).
     pub include: Vec<String>,
     /// Never these.
     pub skip: Vec<String>,
+    /// The overrides file's renames and skips.
+    pub overrides: Overrides,
 }
 
 impl Filter {
@@ -429,6 +435,14 @@ pub fn plan(tables: &[Table], filter: &Filter) -> Plan {
     // name, values); sea-orm-codegen writes one type per name.
     let mut enums: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
     for table in order {
+        let asked = filter.overrides.tables.get(&table.name);
+        if asked.is_some_and(|o| o.skip) {
+            plan.skipped_tables.push((
+                table.name.clone(),
+                "skipped by the overrides file".to_owned(),
+            ));
+            continue;
+        }
         let (read_only, nominal_key) =
             match read_only_reason(table).and_then(|r| Ok((r, nominal_key(table)?))) {
                 Ok(found) => found,
@@ -437,7 +451,22 @@ pub fn plan(tables: &[Table], filter: &Filter) -> Plan {
                     continue;
                 }
             };
-        let names = match table_names(table, read_only.is_none()) {
+        let names = match table_names(table, read_only.is_none()).and_then(|names| {
+            let Some(asked) = asked else {
+                return Ok(names);
+            };
+            let renamed = TableNames {
+                type_name: asked.type_name.clone().unwrap_or(names.type_name),
+                single: asked.single.clone().unwrap_or(names.single),
+                list: asked.list.clone().unwrap_or(names.list),
+                ..names
+            };
+            for name in [&renamed.type_name, &renamed.single, &renamed.list] {
+                names::graphql_name(name)
+                    .map_err(|why| format!("the overrides file names it {}: {why}", code(name)))?;
+            }
+            Ok(renamed)
+        }) {
             Ok(names) => names,
             Err(reason) => {
                 plan.skipped_tables.push((table.name.clone(), reason));
@@ -576,6 +605,12 @@ pub fn plan(tables: &[Table], filter: &Filter) -> Plan {
                     .push((what, format!("{} is served read-only ({why})", code(table))));
                 continue;
             }
+            let key = Overrides::relation_key(&target.name, &fk.columns.join(","));
+            if filter.overrides.relations.get(&key).is_some_and(|o| o.skip) {
+                plan.skipped_relations
+                    .push((what, "skipped by the overrides file".to_owned()));
+                continue;
+            }
             match classify(target, fk, &served) {
                 Ok(kind) => candidates.push(Candidate { fk, target, kind }),
                 Err(reason) => plan.skipped_relations.push((what, reason)),
@@ -587,6 +622,15 @@ pub fn plan(tables: &[Table], filter: &Filter) -> Plan {
             singular(&c.target.name).to_lower_camel_case(),
             inverse_name(c.fk),
         )
+    };
+    // The names the overrides file gives a relation (field, inverse).
+    let asked_names = |c: &Candidate| {
+        filter
+            .overrides
+            .relations
+            .get(&Overrides::relation_key(&c.target.name, &c.fk.columns[0]))
+            .map(|o| (o.field.clone(), o.inverse.clone()))
+            .unwrap_or_default()
     };
     // Fields each type has before associations: its columns, `id`, `rowId`.
     let column_fields = |table: &Table| -> Vec<String> {
@@ -658,6 +702,12 @@ pub fn plan(tables: &[Table], filter: &Filter) -> Plan {
         } else {
             (field, inverse)
         };
+        // The overrides file's names, checked below as made ones are.
+        let (asked_field, asked_inverse) = asked_names(c);
+        let (field, inverse) = (
+            asked_field.unwrap_or(field),
+            asked_inverse.unwrap_or(inverse),
+        );
         let (source_type, target_type) = (type_of(&c.fk.ref_table), type_of(&c.target.name));
         if let Some(reason) = relation_problem(
             &field,
@@ -763,6 +813,28 @@ pub fn plan(tables: &[Table], filter: &Filter) -> Plan {
         });
     }
     plan.relations = relations;
+    let has_table = |name: &str| tables.iter().any(|t| t.name == name);
+    for name in filter.overrides.tables.keys() {
+        if !has_table(name) {
+            plan.unused_overrides.push(format!(
+                "table {}: the database has no such table",
+                code(name)
+            ));
+        }
+    }
+    for key in filter.overrides.relations.keys() {
+        let found = tables.iter().any(|t| {
+            t.foreign_keys
+                .iter()
+                .any(|fk| Overrides::relation_key(&t.name, &fk.columns.join(",")) == *key)
+        });
+        if !found {
+            plan.unused_overrides.push(format!(
+                "relation {}: the database has no such foreign key",
+                code(key)
+            ));
+        }
+    }
     plan
 }
 
@@ -1027,6 +1099,76 @@ mod tests {
             on_delete: None,
         });
         table
+    }
+
+    #[test]
+    fn the_overrides_file_renames_and_skips() {
+        let overrides: Overrides = serde_json::from_str(
+            r#"{
+                "tables": {
+                    "profiles": { "type": "Bio", "single": "bio", "list": "bios" },
+                    "logs": { "skip": true },
+                    "ghosts": { "type": "Ghost" },
+                    "badges": { "type": "2Bad" }
+                },
+                "relations": {
+                    "profiles.user_id": { "field": "bio", "inverse": "owner" },
+                    "carts.user_id": { "skip": true },
+                    "profiles.nobody_id": { "field": "x" }
+                }
+            }"#,
+        )
+        .expect("overrides");
+        let tables = [
+            table("users", &[]),
+            with_unique_fk(table("profiles", &[]), "user_id", "users"),
+            with_unique_fk(table("carts", &[]), "user_id", "users"),
+            table("logs", &[]),
+            table("badges", &[]),
+        ];
+        let plan = plan(
+            &tables,
+            &Filter {
+                overrides,
+                ..Filter::default()
+            },
+        );
+        let profiles = plan
+            .tables
+            .iter()
+            .find(|t| t.name == "profiles")
+            .expect("profiles");
+        assert_eq!(
+            (
+                profiles.type_name.as_str(),
+                profiles.single.as_str(),
+                profiles.list.as_str()
+            ),
+            ("Bio", "bio", "bios")
+        );
+        assert_eq!(reason(&plan, "logs"), "skipped by the overrides file");
+        assert!(reason(&plan, "badges").contains("`2Bad`"), "{plan:?}");
+        let relations: Vec<(&str, &str, &str)> = plan
+            .relations
+            .iter()
+            .map(|r| (r.target.as_str(), r.field.as_str(), r.inverse.as_str()))
+            .collect();
+        assert_eq!(relations, [("profiles", "bio", "owner")]);
+        assert!(
+            plan.skipped_relations
+                .iter()
+                .any(|(what, why)| what.starts_with("`carts(user_id)`")
+                    && why == "skipped by the overrides file"),
+            "{:?}",
+            plan.skipped_relations
+        );
+        assert_eq!(
+            plan.unused_overrides,
+            [
+                "table `ghosts`: the database has no such table",
+                "relation `profiles.nobody_id`: the database has no such foreign key"
+            ]
+        );
     }
 
     fn served(plan: &Plan) -> Vec<&str> {

@@ -21,6 +21,14 @@ use crate::analyse::TablePlan;
 use crate::discover::Backend;
 use crate::{names, types};
 
+/// The string literal sea-orm-codegen writes for a custom column type, as
+/// `quote` renders `"custom(\"{name}\")"` for a name without `"`, `\\`
+/// or control characters (a name with them is not found, and its column
+/// stays read-only).
+fn custom_literal(name: &str) -> String {
+    format!("\"custom(\\\"{name}\\\")\"")
+}
+
 /// `statement` as sea-orm-codegen gets it: with the nominal key marked.
 pub fn prepare(statement: &TableCreateStatement, table: &TablePlan) -> TableCreateStatement {
     let Some(key) = &table.nominal_key else {
@@ -83,6 +91,13 @@ pub fn finish(
         content = content
             .replace(ignored, "column_type = \"custom(")
             .replace("select_as = \"text\"", &cast);
+        // Written through a cast where the text round-trips.
+        for (_, ty) in &table.text_columns {
+            if let Some(save) = types::save_cast(ty, backend) {
+                let selected = format!("column_type = {} , {cast}", custom_literal(ty));
+                content = content.replace(&selected, &format!("{selected} , save_as = \"{save}\""));
+            }
+        }
     }
     if let (Some(key), true) = (&table.nominal_key, nullable_key) {
         let field = names::field(key)?;

@@ -14,6 +14,7 @@ pub mod codegen;
 pub mod discover;
 pub mod model;
 pub mod names;
+pub mod overrides;
 pub mod types;
 pub mod write;
 
@@ -96,6 +97,11 @@ pub struct GenerateArgs {
     /// database gives now.
     #[arg(long)]
     pub check: bool,
+
+    /// The overrides file: renames and skips (default:
+    /// `hasone-overrides.json` in the project's folder, when there).
+    #[arg(long)]
+    pub overrides: Option<PathBuf>,
 }
 
 /// What a generation found and did.
@@ -126,9 +132,14 @@ pub async fn run(args: &GenerateArgs) -> Result<Outcome, Error> {
         }
     }
     let statements: Vec<_> = discovered.into_iter().map(|d| d.statement).collect();
+    let overrides = match &args.overrides {
+        Some(path) => overrides::Overrides::read(path, true)?,
+        None => overrides::Overrides::read(&args.out.join(overrides::FILE), false)?,
+    };
     let filter = Filter {
         include: args.tables.clone(),
         skip: args.skip_tables.clone(),
+        overrides,
     };
     let plan = analyse::plan(&tables, &filter);
     if plan.tables.is_empty() {

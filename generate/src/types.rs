@@ -139,6 +139,48 @@ fn normalise_column(column: &ColumnDef) -> ColumnDef {
     column
 }
 
+/// PostgreSQL types read as text whose text form the database parses back
+/// to the same value (its output and input functions agree): written as
+/// text, cast to the type (`save_as`). `bit` is left out: a cast to `bit`
+/// is `bit(1)`, and the column's length is not known here.
+const POSTGRES_WRITABLE: [&str; 21] = [
+    "interval",
+    "inet",
+    "cidr",
+    "macaddr",
+    "macaddr8",
+    "xml",
+    "timetz",
+    "tsvector",
+    "money",
+    "point",
+    "citext",
+    "ltree",
+    "varbit",
+    "smallint[]",
+    "integer[]",
+    "bigint[]",
+    "text[]",
+    "boolean[]",
+    "uuid[]",
+    "date[]",
+    "double precision[]",
+];
+
+/// The type a column read as text is cast to when written, where its text
+/// form round-trips exactly (see [`POSTGRES_WRITABLE`]; MySQL's `SET` takes
+/// its text, `s,l`, as it is); `None`: read-only.
+pub fn save_cast(type_name: &str, backend: Backend) -> Option<&'static str> {
+    match backend {
+        Backend::Postgres => POSTGRES_WRITABLE.iter().copied().find(|t| *t == type_name),
+        Backend::Mysql => {
+            let name = type_name.to_ascii_lowercase();
+            (name.starts_with("set(") || name.starts_with("set (")).then_some("char")
+        }
+        Backend::Sqlite => None,
+    }
+}
+
 /// The cast a column read as text is selected through, on `backend`
 /// (`CAST(x AS char)` is MySQL's text; PostgreSQL's `char` is one
 /// character).

@@ -584,6 +584,12 @@ pub fn report(plan: &Plan) -> String {
             ],
         );
     }
+    for what in &plan.unused_overrides {
+        row(
+            &mut out,
+            ["overrides file", "–", &format!("unused: {what}")],
+        );
+    }
     out.push('\n');
     out.push_str(&counts(plan));
     out

@@ -162,9 +162,31 @@ pub enum ColumnKind {
     Enum(Arc<EnumSpec>),
     /// Read as text; not writable over GraphQL.
     Other,
+    /// A type hasone reads as its text form and writes as text the
+    /// database parses: the entity casts it both ways (`select_as`,
+    /// `save_as`; [`ColumnKind::of_column`] finds the cast).
+    CastText,
 }
 
 impl ColumnKind {
+    /// The kind of a column of an entity: [`ColumnKind::of`] its type, but
+    /// a type read as text is written too where the entity casts what it
+    /// saves (`#[sea_orm(save_as = "inet")]`).
+    pub fn of_column<C: sea_orm::ColumnTrait>(column: &C) -> Self {
+        use sea_orm::sea_query::Expr;
+        match ColumnKind::of(column.def().get_column_type()) {
+            ColumnKind::Other => {
+                let value = Expr::val("");
+                if column.save_as(value.clone()) == value {
+                    ColumnKind::Other
+                } else {
+                    ColumnKind::CastText
+                }
+            }
+            kind => kind,
+        }
+    }
+
     /// The kind of a SeaORM column type.
     pub fn of(column_type: &ColumnType) -> Self {
         use ColumnType as C;
@@ -220,7 +242,7 @@ impl ColumnKind {
             ColumnKind::Int(_) => "Int",
             ColumnKind::Float(_) => "Float",
             ColumnKind::Boolean => "Boolean",
-            ColumnKind::Text(_) | ColumnKind::Other => "String",
+            ColumnKind::Text(_) | ColumnKind::Other | ColumnKind::CastText => "String",
             ColumnKind::Uuid => "UUID",
             ColumnKind::Json => "JSON",
             ColumnKind::DateTime(_) => "DateTime",
@@ -236,7 +258,10 @@ impl ColumnKind {
     /// JSON, which PostgreSQL's `json` cannot compare; not a type read as
     /// text, whose database type may have no order, `xml`, `point`).
     pub fn orderable(&self) -> bool {
-        !matches!(self, ColumnKind::Json | ColumnKind::Other)
+        !matches!(
+            self,
+            ColumnKind::Json | ColumnKind::Other | ColumnKind::CastText
+        )
     }
 
     /// Whether the column can be written over GraphQL.
@@ -283,6 +308,7 @@ impl ColumnKind {
                 text(s, *max)?;
                 Ok(Value::String(Some(s.clone())))
             }
+            (K::CastText, GqlValue::String(s)) => Ok(Value::String(Some(s.clone()))),
             (K::Uuid, GqlValue::String(s)) => uuid::Uuid::parse_str(s)
                 .map(|u| Value::Uuid(Some(u)))
                 .map_err(|_| format!("{s:?} is not a UUID")),
@@ -338,7 +364,7 @@ impl ColumnKind {
             K::Decimal => Value::Decimal(None),
             K::Bytes => Value::Bytes(None),
             K::Enum(spec) => spec.stored_value(None),
-            K::Text(_) | K::Other => Value::String(None),
+            K::Text(_) | K::Other | K::CastText => Value::String(None),
         }
     }
 }

@@ -56,7 +56,7 @@ impl From<DbErr> for Error {
                 Error::Conflict("the change would violate a foreign key constraint")
             }
             _ if refused_value(&err) => Error::BadInput(
-                "the database refused a value: a CHECK constraint (a domain's too) or NOT NULL"
+                "the database refused a value: its type does not take it, or a CHECK constraint (a domain's too) or NOT NULL"
                     .to_owned(),
             ),
             _ if is_unavailable(&err) => Error::Unavailable(err),
@@ -84,18 +84,27 @@ fn sqlx_error(err: &DbErr) -> Option<&sea_orm::sqlx::Error> {
 }
 
 /// Whether `err` is a value the database refused: a `CHECK` constraint
-/// (a PostgreSQL domain's too) or `NOT NULL`. The request's input, not
-/// the server, is at fault.
+/// (a PostgreSQL domain's too), `NOT NULL`, or a value its type does not
+/// take. The request's input, not the server, is at fault.
 fn refused_value(err: &DbErr) -> bool {
     use sea_orm::sqlx::error::ErrorKind;
     let Some(db) = database_error(err) else {
         return false;
     };
-    // MariaDB's CHECK failure (4025), which sqlx does not classify.
-    matches!(
+    if matches!(
         db.kind(),
         ErrorKind::CheckViolation | ErrorKind::NotNullViolation
-    ) || mysql_number(db) == Some(4025)
+    ) {
+        return true;
+    }
+    if let Some(number) = mysql_number(db) {
+        // CHECK failed (MariaDB), data truncated, incorrect value, incorrect
+        // date/time value, data too long: strict mode's refusals of a value.
+        return matches!(number, 4025 | 1265 | 1366 | 1292 | 1406);
+    }
+    // PostgreSQL's data exceptions (class 22): text its type cannot parse
+    // (`invalid input syntax for type inet`), a value out of range.
+    db.code().is_some_and(|code| code.starts_with("22"))
 }
 
 /// The MySQL/MariaDB error number of `db`, if it is one.

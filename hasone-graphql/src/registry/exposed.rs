@@ -154,7 +154,7 @@ impl<E: EntityTrait> Exposed<E> {
             let cfg = at.map(|at| config.swap_remove(at).1).unwrap_or_default();
             let kind = match cfg.enumeration {
                 Some(spec) => ColumnKind::Enum(Arc::new(spec)),
-                None => ColumnKind::of(def.get_column_type()),
+                None => ColumnKind::of_column(&column),
             };
             let role = match pk {
                 Some((name, auto_increment)) if name == column.as_str() => {
