@@ -5,20 +5,19 @@
 //! that needs a row id (lookups, writes) is refused.
 
 use std::any::Any;
-use std::sync::Arc;
 
 use async_graphql::Value as GqlValue;
 use hasone::tenancy::SchemaName;
 use hasone::{Error, Scopes};
 use sea_orm::{
-    DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, IdenStatic, Iterable, ModelTrait,
+    DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, IdenStatic, Iterable,
     PaginatorTrait, PrimaryKeyToColumn, QueryOrder, QuerySelect, Value,
 };
 
 use crate::assoc::AssociationOps;
 use crate::ids::IdError;
 use crate::loaders::Loaders;
-use crate::model::{ColumnId, LoadError, RowModel};
+use crate::model::{ColumnId, LoadError, RowModel, column_value, row_models};
 use crate::ops::EntityOps;
 
 /// The cursor of the row at `offset` (0: the first row): the page after
@@ -86,10 +85,7 @@ where
     }
 
     fn get(&self, row: &RowModel, column: ColumnId) -> Value {
-        match (row.downcast_ref::<E::Model>(), self.columns.get(column.0)) {
-            (Some(model), Some(column)) => model.get(*column),
-            _ => Value::String(None),
-        }
+        column_value::<E>(&self.columns, row, column)
     }
 
     fn render_pk(&self, _: &RowModel) -> String {
@@ -146,7 +142,7 @@ where
             query = query.order_by_asc(*column);
         }
         let rows = query.offset(offset).limit(limit).all(db).await?;
-        Ok(rows.into_iter().map(|m| Arc::new(m) as RowModel).collect())
+        Ok(row_models::<E>(rows))
     }
 
     async fn count(&self, db: &DatabaseConnection) -> Result<u64, DbErr> {

@@ -34,6 +34,31 @@ pub(crate) fn model<E: EntityTrait>(row: &RowModel) -> Result<&E::Model, Error> 
     })
 }
 
+/// Column `column` of a row of `E` (`NULL` for a row of another entity or
+/// a column `E` does not have: both bugs of the caller, never a panic).
+pub(crate) fn column_value<E: EntityTrait>(
+    columns: &[E::Column],
+    row: &RowModel,
+    column: ColumnId,
+) -> Value {
+    use sea_orm::ModelTrait;
+    match (row.downcast_ref::<E::Model>(), columns.get(column.0)) {
+        (Some(model), Some(column)) => model.get(*column),
+        _ => Value::String(None),
+    }
+}
+
+/// Rows read, as the GraphQL side holds them.
+pub(crate) fn row_models<E: EntityTrait>(models: Vec<E::Model>) -> Vec<RowModel>
+where
+    E::Model: Sync,
+{
+    models
+        .into_iter()
+        .map(|m| Arc::new(m) as RowModel)
+        .collect()
+}
+
 /// The active model of `values`, column by column (`try_set`: a value of
 /// the wrong type is an error, not a panic; so is a column `E` does not
 /// have, rather than a value left out).

@@ -20,7 +20,9 @@ use sea_orm::{
 use crate::assoc::AssociationOps;
 use crate::ids::{IdError, IdValue, parse_cursor, parse_id};
 use crate::loaders::Loaders;
-use crate::model::{ColumnId, LoadError, RowModel, active_model, column_of, model};
+use crate::model::{
+    ColumnId, LoadError, RowModel, active_model, column_of, column_value, model, row_models,
+};
 
 #[async_trait::async_trait]
 pub(crate) trait EntityOps: Send + Sync {
@@ -163,10 +165,7 @@ where
     }
 
     fn get(&self, row: &RowModel, column: ColumnId) -> Value {
-        match (row.downcast_ref::<E::Model>(), self.columns.get(column.0)) {
-            (Some(model), Some(column)) => model.get(*column),
-            _ => Value::String(None),
-        }
+        column_value::<E>(&self.columns, row, column)
     }
 
     fn render_pk(&self, row: &RowModel) -> String {
@@ -247,7 +246,7 @@ where
             query = query.filter(pk.gt(after));
         }
         let rows = query.limit(limit).all(db).await?;
-        Ok(rows.into_iter().map(|m| Arc::new(m) as RowModel).collect())
+        Ok(row_models::<E>(rows))
     }
 
     async fn count(&self, db: &DatabaseConnection) -> Result<u64, DbErr> {
