@@ -168,7 +168,7 @@ const POSTGRES_WRITABLE: [&str; 21] = [
 ];
 
 /// The type a column read as text is cast to when written, where its text
-/// form round-trips exactly (see [`POSTGRES_WRITABLE`]; MySQL's `SET` takes
+/// form round-trips exactly (the list above; MySQL's `SET` takes
 /// its text, `s,l`, as it is); `None`: read-only.
 pub fn save_cast(type_name: &str, backend: Backend) -> Option<&'static str> {
     match backend {

@@ -6,11 +6,11 @@
 //!
 //! A few catalog queries for the whole database, never some per table:
 //!
-//! - PostgreSQL ([`postgres`]): `pg_catalog`, every schema asked for at
+//! - PostgreSQL (`discover/postgres.rs`): `pg_catalog`, every schema asked for at
 //!   once, rows parsed and written by sea-schema;
-//! - MySQL and MariaDB ([`mysql`]): `information_schema`, every table at
+//! - MySQL and MariaDB (`discover/mysql.rs`): `information_schema`, every table at
 //!   once, rows parsed and written by sea-schema;
-//! - SQLite ([`sqlite`]): sea-schema's discovery (`PRAGMA`s of a local
+//! - SQLite (`discover/sqlite.rs`): sea-schema's discovery (`PRAGMA`s of a local
 //!   file), and the views.
 
 mod mysql;
