@@ -15,7 +15,7 @@
 //! exact token sequences its writer makes (`compact.rs`, `column.rs`), and
 //! checked by the tests below and by building every generated project.
 
-use sea_orm::sea_query::{Table, TableCreateStatement};
+use sea_orm::sea_query::TableCreateStatement;
 
 use crate::analyse::TablePlan;
 use crate::discover::Backend;
@@ -34,27 +34,17 @@ pub fn prepare(statement: &TableCreateStatement, table: &TablePlan) -> TableCrea
     let Some(key) = &table.nominal_key else {
         return statement.clone();
     };
-    let mut out = Table::create();
-    if let Some(name) = statement.get_table_name() {
-        out.table(name.clone());
-    }
-    if let Some(comment) = statement.get_comment() {
-        out.comment(comment.clone());
-    }
-    for column in statement.get_columns() {
-        let mut column = column.clone();
-        if column.get_column_name() == *key {
-            column.primary_key();
-        }
-        out.col(column);
-    }
-    for index in statement.get_indexes() {
-        out.index(&mut index.clone());
-    }
-    for fk in statement.get_foreign_key_create_stmts() {
-        out.foreign_key(&mut fk.clone());
-    }
-    out.to_owned()
+    crate::model::rebuild(
+        statement,
+        |column| {
+            let mut column = column.clone();
+            if column.get_column_name() == *key {
+                column.primary_key();
+            }
+            Some(column)
+        },
+        |_| true,
+    )
 }
 
 /// The entity file sea-orm-codegen wrote for `table`, finished: its text

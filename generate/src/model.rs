@@ -2,7 +2,10 @@
 //! `TableCreateStatement` that sea-schema writes for it (the same input
 //! sea-orm-codegen gets), so that every backend goes through one path.
 
-use sea_orm::sea_query::{ColumnType, ForeignKeyAction, TableCreateStatement};
+use sea_orm::sea_query::{
+    ColumnDef, ColumnType, ForeignKeyAction, ForeignKeyCreateStatement, Table as Create,
+    TableCreateStatement,
+};
 
 use crate::discover::{Discovered, Relkind};
 
@@ -53,6 +56,37 @@ pub struct ForeignKey {
     pub ref_columns: Vec<String>,
     /// `ON DELETE`, as declared (`None`: the database's default).
     pub on_delete: Option<ForeignKeyAction>,
+}
+
+/// `statement` again, each column as `column` makes it (`None`: left out)
+/// and the foreign keys `keep` keeps; its name, comment and indexes as
+/// they are. (sea-query has no setters on a built statement.)
+pub fn rebuild(
+    statement: &TableCreateStatement,
+    mut column: impl FnMut(&ColumnDef) -> Option<ColumnDef>,
+    keep: impl Fn(&ForeignKeyCreateStatement) -> bool,
+) -> TableCreateStatement {
+    let mut table = Create::create();
+    if let Some(name) = statement.get_table_name() {
+        table.table(name.clone());
+    }
+    if let Some(comment) = statement.get_comment() {
+        table.comment(comment.clone());
+    }
+    for def in statement.get_columns() {
+        if let Some(def) = column(def) {
+            table.col(def);
+        }
+    }
+    for index in statement.get_indexes() {
+        table.index(&mut index.clone());
+    }
+    for fk in statement.get_foreign_key_create_stmts() {
+        if keep(fk) {
+            table.foreign_key(&mut fk.clone());
+        }
+    }
+    table.to_owned()
 }
 
 impl Table {

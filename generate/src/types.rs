@@ -5,7 +5,7 @@
 //! a cast to text (`select_as`), never a reason to skip a table.
 
 use hasone_graphql::value::ColumnKind;
-use sea_orm::sea_query::{ColumnDef, ColumnType, Table, TableCreateStatement};
+use sea_orm::sea_query::{ColumnDef, ColumnType, TableCreateStatement};
 
 use crate::discover::Backend;
 
@@ -95,29 +95,19 @@ pub fn normalise(
     statement: &TableCreateStatement,
     backend: Backend,
 ) -> (TableCreateStatement, Vec<(String, String)>) {
-    let mut table = Table::create();
-    if let Some(name) = statement.get_table_name() {
-        table.table(name.clone());
-    }
-    if let Some(comment) = statement.get_comment() {
-        table.comment(comment.clone());
-    }
     let mut left_out = Vec::new();
-    for column in statement.get_columns() {
-        match unreadable(column, backend) {
-            Some(ty) => left_out.push((column.get_column_name(), ty)),
-            None => {
-                table.col(normalise_column(column));
+    let table = crate::model::rebuild(
+        statement,
+        |column| match unreadable(column, backend) {
+            Some(ty) => {
+                left_out.push((column.get_column_name(), ty));
+                None
             }
-        }
-    }
-    for index in statement.get_indexes() {
-        table.index(&mut index.clone());
-    }
-    for fk in statement.get_foreign_key_create_stmts() {
-        table.foreign_key(&mut fk.clone());
-    }
-    (table.to_owned(), left_out)
+            None => Some(normalise_column(column)),
+        },
+        |_| true,
+    );
+    (table, left_out)
 }
 
 fn normalise_column(column: &ColumnDef) -> ColumnDef {
@@ -193,7 +183,7 @@ pub fn text_cast(backend: Backend) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use sea_orm::sea_query::{Alias, PostgresQueryBuilder, RcOrArc};
+    use sea_orm::sea_query::{Alias, PostgresQueryBuilder, RcOrArc, Table};
 
     use super::*;
 

@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::panic::AssertUnwindSafe;
 
 use heck::ToSnakeCase;
-use sea_orm::sea_query::{Table, TableCreateStatement};
+use sea_orm::sea_query::TableCreateStatement;
 use sea_orm_codegen::{
     BannerVersion, BigIntegerType, DateTimeCrate, EntityFormat, EntityTransformer,
     EntityWriterContext, WithPrelude, WithSerde,
@@ -208,32 +208,19 @@ fn keep_foreign_keys(
     statement: &TableCreateStatement,
     related: &BTreeSet<&str>,
 ) -> TableCreateStatement {
-    let mut table = Table::create();
     let own = statement
         .get_table_name()
         .is_some_and(|n| related.contains(n.sea_orm_table().to_string().as_str()));
-    if let Some(name) = statement.get_table_name() {
-        table.table(name.clone());
-    }
-    if let Some(comment) = statement.get_comment() {
-        table.comment(comment.clone());
-    }
-    for column in statement.get_columns() {
-        table.col(column.clone());
-    }
-    for index in statement.get_indexes() {
-        table.index(&mut index.clone());
-    }
-    for fk in statement.get_foreign_key_create_stmts() {
-        let references_related = fk
-            .get_foreign_key()
-            .get_ref_table()
-            .is_some_and(|t| related.contains(t.sea_orm_table().to_string().as_str()));
-        if own && references_related {
-            table.foreign_key(&mut fk.clone());
-        }
-    }
-    table.to_owned()
+    crate::model::rebuild(
+        statement,
+        |column| Some(column.clone()),
+        |fk| {
+            own && fk
+                .get_foreign_key()
+                .get_ref_table()
+                .is_some_and(|t| related.contains(t.sea_orm_table().to_string().as_str()))
+        },
+    )
 }
 
 fn cargo_toml(input: &Input) -> String {
@@ -650,7 +637,7 @@ fn readme(input: &Input) -> String {
 
 #[cfg(test)]
 mod tests {
-    use sea_orm::sea_query::{Alias, ColumnDef, ForeignKey};
+    use sea_orm::sea_query::{Alias, ColumnDef, ForeignKey, Table};
 
     use super::*;
     use crate::analyse::{Filter, TablePlan};
