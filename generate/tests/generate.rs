@@ -563,6 +563,26 @@ async fn sql_rows(url: &str, sql: &str, columns: &[&str]) -> Vec<Vec<Option<Stri
     out
 }
 
+/// `columns` of every row of `table` in `order`, each cast to `text_type`
+/// as SQL reads it.
+async fn sql_text_rows(
+    url: &str,
+    text_type: &str,
+    table: &str,
+    columns: &[&str],
+    order: &str,
+) -> Vec<Vec<Option<String>>> {
+    let casts: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("CAST({c} AS {text_type}) AS c{i}"))
+        .collect();
+    let aliases: Vec<String> = (0..columns.len()).map(|i| format!("c{i}")).collect();
+    let aliases: Vec<&str> = aliases.iter().map(String::as_str).collect();
+    let sql = format!("SELECT {} FROM {table} ORDER BY {order}", casts.join(", "));
+    sql_rows(url, &sql, &aliases).await
+}
+
 /// A GraphQL scalar as the text SQL reads it.
 fn text(value: &Value) -> Option<String> {
     match value {
@@ -630,15 +650,11 @@ async fn read_only_tables(served: &Served, backend: Backend, url: &str) {
                 .await
                 .0;
         }
-        let casts: Vec<String> = columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| format!("CAST({c} AS {text_type}) AS c{i}"))
-            .collect();
-        let aliases: Vec<String> = (0..columns.len()).map(|i| format!("c{i}")).collect();
-        let aliases: Vec<&str> = aliases.iter().map(String::as_str).collect();
-        let sql = format!("SELECT {} FROM {table} ORDER BY {order}", casts.join(", "));
-        assert_eq!(seen, sql_rows(url, &sql, &aliases).await, "{list}");
+        assert_eq!(
+            seen,
+            sql_text_rows(url, text_type, table, &columns, order).await,
+            "{list}"
+        );
     }
     // No ids, no node, no mutations.
     assert_eq!(
@@ -707,15 +723,10 @@ async fn text_columns(served: &Served, backend: Backend, url: &str) {
         .iter()
         .map(|e| fields.iter().map(|f| text(&e["node"][f])).collect())
         .collect();
-    let casts: Vec<String> = columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| format!("CAST({c} AS {text_type}) AS c{i}"))
-        .collect();
-    let aliases: Vec<String> = (0..columns.len()).map(|i| format!("c{i}")).collect();
-    let aliases: Vec<&str> = aliases.iter().map(String::as_str).collect();
-    let sql = format!("SELECT {} FROM gadgets ORDER BY id", casts.join(", "));
-    assert_eq!(seen, sql_rows(url, &sql, &aliases).await);
+    assert_eq!(
+        seen,
+        sql_text_rows(url, text_type, "gadgets", &columns, "id").await
+    );
     assert!(seen[0].iter().all(Option::is_some), "{seen:?}");
     let (d, _) = served
         .data(
